@@ -1,0 +1,57 @@
+"""Counsel: self-hosted 1:1 video counseling."""
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from counsel import config
+from counsel.db import tune_sqlite
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Flask application: config, extensions, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config.DEFAULTS)
+    app.config.update(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
+
+    from counsel import admin, auth, cli, errors, extensions, files, health, logs, sessions
+    from counsel.ertc import endpoint, relay
+
+    logs.init_app(app)
+    extensions.db.init_app(app)
+    with app.app_context():
+        tune_sqlite(extensions.db.engine)
+    extensions.migrate.init_app(
+        app, extensions.db, directory=str(ROOT / "migrations"), render_as_batch=True
+    )
+    extensions.csrf.init_app(app)
+    extensions.sock.init_app(app)
+    auth.init_app(app)
+    relay.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    for blueprint in (
+        auth.bp,
+        sessions.bp,
+        admin.bp,
+        files.bp,
+        health.bp,
+        endpoint.bp,
+    ):
+        app.register_blueprint(blueprint)
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    return app

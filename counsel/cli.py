@@ -1,0 +1,53 @@
+"""CLI: `flask --app app user create ...` and `flask --app app demo`."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from counsel import accounts
+from counsel.models import Role
+from counsel.passwords import MIN_LENGTH
+
+user_cli = AppGroup("user", help="Manage user accounts.")
+
+DEMO_PASSWORD = "counsel-demo-pass"
+DEMO_ACCOUNTS = (
+    ("admin@counsel.test", "Ada Admin", Role.ADMIN, ""),
+    ("expert1@counsel.test", "Dr. Erin Expert", Role.EXPERT, "Anxiety and stress"),
+    ("expert2@counsel.test", "Sam Sage", Role.EXPERT, "Career and life changes"),
+    ("member1@counsel.test", "Mia Member", Role.MEMBER, ""),
+    ("member2@counsel.test", "Max Member", Role.MEMBER, ""),
+)
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user_command(email: str, role: str, name: str, password: str) -> None:
+    """Create a user with a role."""
+    if len(password) < MIN_LENGTH:
+        raise click.ClickException(f"The password must have at least {MIN_LENGTH} characters.")
+    try:
+        user = accounts.create_user(email, name, Role(role), password)
+    except accounts.DuplicateEmail as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Create the demo accounts (idempotent) and print their logins."""
+    for email, name, role, specialty in DEMO_ACCOUNTS:
+        if accounts.find_by_email(email) is None:
+            accounts.create_user(email, name, role, DEMO_PASSWORD, specialty=specialty)
+    click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    for email, name, role, _ in DEMO_ACCOUNTS:
+        click.echo(f"  {role.value:<7} {email:<24} {name}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,75 @@
+"""Configuration from COUNSEL_* environment variables, with safe embedded defaults."""
+
+import os
+import secrets
+from pathlib import Path
+
+ENV_PREFIX = "COUNSEL_"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(ENV_PREFIX + name)
+    return value if value not in (None, "") else default
+
+
+def _env_list(name: str) -> list[str]:
+    raw = _env(name) or ""
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    raw = _env(name)
+    return default if raw is None else raw.lower() in {"1", "true", "yes", "on"}
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Return COUNSEL_SECRET_KEY, or a key generated once into the instance folder."""
+    configured = _env("SECRET_KEY")
+    if configured:
+        return configured
+    key_file = Path(instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the Flask config mapping from the environment."""
+    https = _env_bool("HTTPS")
+    return {
+        "SECRET_KEY": load_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": _env(
+            "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'counsel.db'}"
+        ),
+        "COUNSEL_REDIS_URL": _env("REDIS_URL"),
+        "COUNSEL_UPLOAD_DIR": _env("UPLOAD_DIR", str(Path(instance_path) / "uploads")),
+        "MAX_UPLOAD_MB": int(_env("MAX_UPLOAD_MB", "20")),
+        "STUN_URLS": _env_list("STUN_URLS"),
+        "TURN_URLS": _env_list("TURN_URLS"),
+        "TURN_SECRET": _env("TURN_SECRET"),
+        "TURN_TTL": int(_env("TURN_TTL", "86400")),
+        "ALLOWED_ORIGINS": _env_list("ALLOWED_ORIGINS"),
+        "PRESENCE_GRACE_SECONDS": int(_env("PRESENCE_GRACE_SECONDS", "60")),
+        "MAX_SOCKETS_PER_WORKER": int(_env("MAX_SOCKETS_PER_WORKER", "4000")),
+        "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),
+        "HTTPS": https,
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        "SESSION_COOKIE_NAME": "__Host-counsel" if https else "counsel",
+    }
+
+
+DEFAULTS = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "SOCK_SERVER_OPTIONS": {"ping_interval": 5, "max_message_size": 65536},
+    "ADMIN_PAGE_SIZE": 25,
+    "LOGIN_FAILURES_ALLOWED": 10,
+    "LOGIN_THROTTLE_SECONDS": 300,
+}

@@ -1,0 +1,1 @@
+"""The /ertc WebSocket: signaling and the session ledger between a session's two people."""

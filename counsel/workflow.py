@@ -1,0 +1,111 @@
+"""The session status machine (CONTRACT section 2) as plain functions.
+
+Every transition is a conditional UPDATE (`... WHERE status IN (...)`), so two racing clicks
+cannot both win, on SQLite or PostgreSQL.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+
+from counsel.extensions import db
+from counsel.models import CounselingSession, Role, Status, StatusChange, User, utcnow
+
+
+class WorkflowError(Exception):
+    """A refused action, with the HTTP status that describes it."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Transition:
+    actor_role: Role
+    sources: tuple[Status, ...]
+    target: Status
+    stamp: str | None = None
+
+
+TRANSITIONS = {
+    "accept": Transition(Role.EXPERT, (Status.REQUESTED,), Status.ACCEPTED, "accepted_at"),
+    "decline": Transition(Role.EXPERT, (Status.REQUESTED,), Status.DECLINED),
+    "cancel": Transition(Role.MEMBER, (Status.REQUESTED, Status.ACCEPTED), Status.CANCELLED),
+}
+
+
+def request_session(member: User, expert_id: int, topic: str) -> CounselingSession:
+    """A member asks an expert for a session."""
+    if member.role is not Role.MEMBER:
+        raise WorkflowError(403, "Only members can request a session.")
+    expert = db.session.get(User, expert_id)
+    if expert is None or expert.role is not Role.EXPERT or not expert.active:
+        raise WorkflowError(404, "That expert does not exist.")
+    topic = topic.strip()
+    if not 1 <= len(topic) <= 200:
+        raise WorkflowError(400, "Please give a topic of 1 to 200 characters.")
+    session = CounselingSession(member_id=member.id, expert_id=expert.id, topic=topic)
+    db.session.add(session)
+    db.session.flush()
+    db.session.add(StatusChange(session_id=session.id, status=Status.REQUESTED,
+                                actor_id=member.id))
+    db.session.commit()
+    return session
+
+
+def _is_actor(session: CounselingSession, user: User, role: Role) -> bool:
+    return session.role_of(user.id) is role
+
+
+def apply(session: CounselingSession, user: User, action: str) -> None:
+    """Apply accept, decline or cancel for this user, or raise WorkflowError."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise WorkflowError(404, "Unknown action.")
+    if not _is_actor(session, user, transition.actor_role):
+        raise WorkflowError(403, f"Only the session's {transition.actor_role} can {action} it.")
+    values: dict = {"status": transition.target}
+    if transition.stamp:
+        values[transition.stamp] = utcnow()
+    _conditional_update(session, transition.sources, values, user.id)
+
+
+def _conditional_update(session: CounselingSession, sources: tuple[Status, ...], values: dict,
+                        actor_id: int | None) -> None:
+    result = db.session.execute(
+        update(CounselingSession)
+        .where(CounselingSession.id == session.id, CounselingSession.status.in_(sources))
+        .values(**values)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise WorkflowError(409, f"This session is {session.status}: that is no longer possible.")
+    db.session.add(StatusChange(session_id=session.id, status=values["status"],
+                                actor_id=actor_id))
+    db.session.commit()
+    db.session.refresh(session)
+
+
+def mark_joined(session: CounselingSession, role: Role) -> bool:
+    """Record that a participant joined; returns True when this made the session live."""
+    flag = "member_joined" if role is Role.MEMBER else "expert_joined"
+    if not getattr(session, flag):
+        setattr(session, flag, True)
+        db.session.commit()
+    if session.member_joined and session.expert_joined and session.status is Status.ACCEPTED:
+        try:
+            _conditional_update(session, (Status.ACCEPTED,),
+                                {"status": Status.LIVE, "started_at": utcnow()}, None)
+        except WorkflowError:
+            return False
+        return True
+    return False
+
+
+def end(session: CounselingSession, user: User, reason: str) -> None:
+    """End the session: who, when, why."""
+    values = {"status": Status.ENDED, "ended_at": utcnow(), "ended_by_id": user.id,
+              "end_reason": reason[:500] or None}
+    _conditional_update(session, (Status.ACCEPTED, Status.LIVE), values, user.id)

@@ -1,0 +1,129 @@
+"""Shared fixtures: an app on a file database, users and sessions made by factories."""
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from counsel import create_app
+from counsel.extensions import db as _db
+from counsel.models import CounselingSession, ExpertProfile, Role, Status, User
+from counsel.passwords import hash_password
+
+PASSWORD = "correct horse battery"
+# Hashing with Argon2 is deliberately slow; tests share one hash.
+PASSWORD_HASH = hash_password(PASSWORD)
+CSRF_PATTERN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+def make_app(database_url: str, tmp_path, **overrides):
+    """An app with a fresh schema, CSRF on, uploads in tmp_path."""
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "COUNSEL_UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SECRET_KEY": "test-secret",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        _db.create_all()
+    return app
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'test.db'}", tmp_path)
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+@pytest.fixture
+def create_user(app) -> Callable[..., User]:
+    """Factory: create_user(role, name=None) -> a saved User with the shared PASSWORD."""
+    counter = iter(range(1, 10_000))
+
+    def _create(role: Role | str = Role.MEMBER, name: str | None = None, **fields) -> User:
+        n = next(counter)
+        role = Role(role)
+        with app.app_context():
+            user = User(email=f"{role}{n}@example.test", name=name or f"{role.title()} {n}",
+                        role=role, password_hash=PASSWORD_HASH, **fields)
+            if role is Role.EXPERT:
+
+                user.profile = ExpertProfile(display_name=user.name, specialty="Listening")
+            _db.session.add(user)
+            _db.session.commit()
+            _db.session.refresh(user)
+            _db.session.expunge(user)
+            return user
+
+    return _create
+
+@pytest.fixture
+def member(create_user):
+    return create_user(Role.MEMBER, "Mia Member")
+
+@pytest.fixture
+def other_member(create_user):
+    return create_user(Role.MEMBER, "Max Member")
+
+@pytest.fixture
+def expert(create_user):
+    return create_user(Role.EXPERT, "Erin Expert")
+
+@pytest.fixture
+def other_expert(create_user):
+    return create_user(Role.EXPERT, "Sam Sage")
+
+@pytest.fixture
+def admin(create_user):
+    return create_user(Role.ADMIN, "Ada Admin")
+
+@pytest.fixture
+def create_session(app) -> Callable[..., CounselingSession]:
+    """Factory: create_session(member, expert, status=ACCEPTED) -> a saved session."""
+
+    def _create(member: User, expert: User, status: Status | str = Status.ACCEPTED,
+                topic: str = "Feeling stuck") -> CounselingSession:
+        with app.app_context():
+            session = CounselingSession(member_id=member.id, expert_id=expert.id, topic=topic,
+                                        status=Status(status))
+            _db.session.add(session)
+            _db.session.commit()
+            _db.session.refresh(session)
+            _db.session.expunge(session)
+            return session
+
+    return _create
+
+def csrf_token(client, path: str = "/login") -> str:
+    """Scrape a CSRF token for this client's session from a page."""
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_PATTERN.search(page)
+    assert match, f"no csrf token on {path}"
+    return match.group(1)
+
+def login(client, user: User, password: str = PASSWORD):
+    """Log a test client in through the real form."""
+    response = client.post("/login", data={"email": user.email, "password": password,
+                                           "csrf_token": csrf_token(client)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+@pytest.fixture
+def login_as(client):
+    """login_as(user) logs the shared test client in and returns it."""
+
+    def _login(user: User):
+        login(client, user)
+        return client
+
+    return _login
