@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
 
-    from counsel import admin, auth, cli, errors, extensions, files, health, logs, sessions
+    from counsel import admin, auth, cli, errors, extensions, files, health, logs, room, sessions
     from counsel.ertc import endpoint, relay
 
     logs.init_app(app)
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (
         auth.bp,
         sessions.bp,
+        room.bp,
         admin.bp,
         files.bp,
         health.bp,
