@@ -1,5 +1,110 @@
-"""Admin review pages. (Placeholder: filled in by the foundation issue.)"""
+"""Admin pages: review sessions and their ledgers, manage experts, disable accounts."""
 
-from flask import Blueprint
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user, login_required
+
+from counsel import accounts, admin_queries, audit, display, transcript
+from counsel.access import require_role, session_or_404
+from counsel.auth import safe_next
+from counsel.extensions import db
+from counsel.forms import ExpertForm
+from counsel.models import Role, Status, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+display.register(bp)
+
+
+@bp.before_request
+@login_required
+def _admins_only() -> None:
+    """Every admin route: logged in (else the login page), admin (else 403 and audited)."""
+    require_role(Role.ADMIN)
+
+
+@bp.get("/sessions")
+def session_list():
+    """All sessions, filtered and paginated."""
+    filters = admin_queries.parse_filters(request.args)
+    page = db.paginate(
+        admin_queries.session_query(filters),
+        page=admin_queries.page_number(request.args.get("page")),
+        per_page=current_app.config["ADMIN_PAGE_SIZE"],
+        error_out=False,
+        count=True,
+    )
+    return render_template("admin/sessions.html", filters=filters, page=page,
+                           experts=admin_queries.all_experts(), statuses=list(Status))
+
+
+@bp.get("/sessions/<int:session_id>")
+def session_detail(session_id: int):
+    """One session: people, times, status history, the whole ledger as text, files."""
+    session = session_or_404(session_id)
+    audit.record("admin.view_session", "success", f"session:{session_id}")
+    entries = admin_queries.ledger(session_id)
+    return render_template(
+        "admin/session.html",
+        session=session,
+        lines=transcript.lines(entries, session),
+        files=admin_queries.shared_files(session_id),
+    )
+
+
+@bp.route("/experts", methods=["GET", "POST"])
+def experts():
+    """List experts and create new expert accounts."""
+    form = ExpertForm()
+    if not form.validate_on_submit():
+        return _experts_page(form, 400 if request.method == "POST" else 200)
+    try:
+        user = accounts.create_user(form.email.data, form.name.data, Role.EXPERT,
+                                    form.password.data, specialty=form.specialty.data or "",
+                                    bio=form.bio.data or "")
+    except accounts.DuplicateEmail as error:
+        form.email.errors.append(str(error))
+        return _experts_page(form, 409)
+    audit.record("admin.create_expert", "success", f"user:{user.id}")
+    flash(f"Expert account created for {user.email}.", "info")
+    return redirect(url_for(".experts"))
+
+
+def _experts_page(form: ExpertForm, status: int):
+    return render_template("admin/experts.html", form=form,
+                           experts=admin_queries.all_experts()), status
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404, "No such user.")
+    return user
+
+
+def _back():
+    return redirect(safe_next(request.form.get("next")) or url_for(".experts"))
+
+
+@bp.post("/users/<int:user_id>/disable")
+def disable_user(user_id: int):
+    """Disable an account and end all its logins and open calls."""
+    user = _user_or_404(user_id)
+    if user.id == current_user.id:
+        abort(409, "You cannot disable your own account.")
+    user.active = False
+    accounts.end_all_logins(user)  # commits; every cookie of this user stops working
+    current_app.extensions["counsel.relay"].disconnect_user(user.id)
+    audit.record("admin.disable_user", "success", f"user:{user.id}")
+    flash(f"{user.name} is disabled and logged out everywhere.", "info")
+    return _back()
+
+
+@bp.post("/users/<int:user_id>/enable")
+def enable_user(user_id: int):
+    """Let a disabled account log in again."""
+    user = _user_or_404(user_id)
+    user.active = True
+    db.session.commit()
+    audit.record("admin.enable_user", "success", f"user:{user.id}")
+    flash(f"{user.name} can log in again.", "info")
+    return _back()
