@@ -1,0 +1,70 @@
+# Counsel: `make run` to try it, `make test` to check it. Everything lands in .venv.
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run test test-fast test-browser lint format install install-test browser-deps clean
+
+# The stamps make a second `make run` skip pip until pyproject.toml changes.
+$(BIN)/python:
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## make run: install, migrate SQLite, create the demo accounts, serve on http://$(HOST):$(PORT)
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo
+	@echo "Counsel is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo
+	$(BIN)/gunicorn -c gunicorn.conf.py -b $(HOST):$(PORT) app:app
+
+## make test: install everything, then the whole suite (browser tests without any network)
+test: install-test browser-deps test-fast test-browser
+
+test-fast: install-test
+	$(BIN)/pytest -m "not browser"
+
+# A fresh network namespace holds only a loopback device: no page can reach anything outside.
+# pytest exits 5 when it collects no test; that is not a failure here.
+test-browser: install-test browser-deps
+	@if [ "$$(id -u)" -eq 0 ]; then ns="unshare -n"; else ns="unshare -rn"; fi; \
+	$$ns sh -c 'ip link set lo up && exec $(BIN)/pytest -m browser'; \
+	status=$$?; if [ $$status -eq 5 ]; then echo "no browser tests collected"; exit 0; fi; \
+	exit $$status
+
+# Debian's Chromium drives the browser tests; Playwright downloads no browser of its own.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "Browser tests need Debian's chromium: sudo apt-get install chromium chromium-driver"; \
+	    exit 1; \
+	  fi; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	fi
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
