@@ -1,14 +1,31 @@
-"""Account rules: creating users and experts, looking them up. No request in here."""
+"""Account rules: creating users and experts, looking them up, checking logins. No request here."""
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from counsel.extensions import db
 from counsel.models import ExpertProfile, Role, User, new_login_token
-from counsel.passwords import hash_password
+from counsel.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
+
+NAME_MAX = 100
+EMAIL_MAX = 254
 
 
-class DuplicateEmail(ValueError):
+class AccountError(ValueError):
+    """An account that cannot be created as asked; `field` names the input at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class DuplicateEmail(AccountError):
     """An account with this email already exists."""
+
+    def __init__(self, email: str):
+        super().__init__("email", f"An account with the email {email} already exists.")
 
 
 def normalize_email(email: str) -> str:
@@ -21,25 +38,69 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def create_user(email: str, name: str, role: Role, password: str, *, specialty: str = "",
-                bio: str = "") -> User:
-    """Create a user (and an expert profile for experts); raises DuplicateEmail."""
+def check_new_account(email: str, name: str, password: str) -> None:
+    """Raise AccountError unless the email, name and password are acceptable."""
+    if not 1 <= len(name.strip()) <= NAME_MAX:
+        raise AccountError("name", f"The name must have 1 to {NAME_MAX} characters.")
+    try:
+        # Syntax only: no DNS lookup, and `.test` domains stay usable for demos.
+        validate_email(email.strip(), check_deliverability=False, test_environment=True)
+    except EmailNotValidError as error:
+        raise AccountError("email", f"That is not a valid email address: {error}") from error
+    if len(normalize_email(email)) > EMAIL_MAX:
+        raise AccountError("email", f"The email must have at most {EMAIL_MAX} characters.")
+    if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        raise AccountError(
+            "password", f"The password must have {MIN_LENGTH} to {MAX_LENGTH} characters."
+        )
+
+
+def create_user(
+    email: str, name: str, role: Role, password: str, *, specialty: str = "", bio: str = ""
+) -> User:
+    """Create a user (and an expert profile for experts); raises AccountError."""
+    check_new_account(email, name, password)
+    email = normalize_email(email)
     if find_by_email(email) is not None:
-        raise DuplicateEmail(f"An account with the email {normalize_email(email)} already exists.")
-    user = User(email=normalize_email(email), name=name.strip(), role=Role(role),
-                password_hash=hash_password(password))
+        raise DuplicateEmail(email)
+    user = User(
+        email=email, name=name.strip(), role=Role(role), password_hash=hash_password(password)
+    )
     if user.role is Role.EXPERT:
-        user.profile = ExpertProfile(display_name=user.name, specialty=specialty.strip(),
-                                     bio=bio.strip())
+        user.profile = ExpertProfile(
+            display_name=user.name, specialty=specialty.strip(), bio=bio.strip()
+        )
     db.session.add(user)
-    db.session.commit()
+    _commit_new_user(email)
+    return user
+
+
+def _commit_new_user(email: str) -> None:
+    # Two registrations racing for one email: the unique index decides, the loser gets 409.
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise DuplicateEmail(email) from error
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, else None (in the same time either way)."""
+    user = find_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
     return user
 
 
 def load_login(login_id: str) -> User | None:
     """The active user behind a Flask-Login id "<user id>:<login token>"."""
     user_id, _, token = login_id.partition(":")
-    if not user_id.isdigit() or not token:
+    if not (user_id.isascii() and user_id.isdigit()) or not token:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.login_token != token:

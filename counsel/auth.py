@@ -2,15 +2,24 @@
 
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Flask, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
 from counsel import accounts, audit
 from counsel.extensions import login_manager
 from counsel.forms import LoginForm, RegisterForm
-from counsel.models import Role
-from counsel.passwords import verify_password
+from counsel.models import Role, User
 from counsel.throttle import is_throttled
 
 bp = Blueprint("auth", __name__)
@@ -30,20 +39,32 @@ def init_app(app: Flask) -> None:
 
 def safe_next(target: str | None) -> str | None:
     """Only a path on this site is a valid post-login destination."""
-    if not target:
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read "\" as "/" and drop tabs and newlines: "/\t/evil" would become "//evil".
+    if "\\" in target or any(char.isspace() or not char.isprintable() for char in target):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target:
-        return None
-    return target
+    return None if parts.scheme or parts.netloc else target
 
 
-def _start_login(user) -> None:
-    session.clear()  # a fresh session on login: no fixation
+def _page(template: str, form: FlaskForm, status: int | None = None):
+    """Render a form page: 200 for GET, 400 for a POST that did not validate."""
+    if status is None:
+        status = 400 if request.method == "POST" else 200
+    return render_template(template, form=form), status
+
+
+def _start_login(user: User) -> None:
+    session.clear()  # a fresh session (and CSRF token) on login: no fixation
     login_user(user)
     audit.record("login", "success", user_id=user.id, subject=user.email)
+
+
+def _refuse_login(form: LoginForm, email: str, result: str, message: str, status: int):
+    audit.record("login", result, subject=email)
+    flash(message, "error")
+    return _page("auth/login.html", form, status)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -53,19 +74,14 @@ def login():
         return redirect(url_for("sessions.dashboard"))
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
+        return _page("auth/login.html", form)
     email = accounts.normalize_email(form.email.data)
+    # Checked before the password, so a throttled guess learns nothing.
     if is_throttled(email, request.remote_addr or ""):
-        audit.record("login", "throttled", subject=email)
-        flash(THROTTLED, "error")
-        return render_template("auth/login.html", form=form), 429
-    user = accounts.find_by_email(email)
-    if not verify_password(user.password_hash if user else None, form.password.data) or (
-        user is not None and not user.active
-    ):
-        audit.record("login", "failure", subject=email)
-        flash(LOGIN_FAILED, "error")
-        return render_template("auth/login.html", form=form), 401
+        return _refuse_login(form, email, "throttled", THROTTLED, 429)
+    user = accounts.authenticate(email, form.password.data)
+    if user is None:
+        return _refuse_login(form, email, "failure", LOGIN_FAILED, 401)
     _start_login(user)
     return redirect(safe_next(form.next.data) or url_for("sessions.dashboard"))
 
@@ -91,13 +107,18 @@ def register():
         return redirect(url_for("sessions.dashboard"))
     form = RegisterForm()
     if not form.validate_on_submit():
-        return render_template("auth/register.html", form=form), 400 if request.method == "POST" else 200
+        return _page("auth/register.html", form)
     try:
-        user = accounts.create_user(form.email.data, form.name.data, Role.MEMBER,
-                                    form.password.data)
-    except accounts.DuplicateEmail:
-        form.email.errors.append("An account with this email already exists. Try logging in.")
-        return render_template("auth/register.html", form=form), 409
+        user = accounts.create_user(
+            form.email.data, form.name.data, Role.MEMBER, form.password.data
+        )
+    except accounts.AccountError as error:
+        form[error.field].errors.append(error.message)
+        return _page("auth/register.html", form, _account_error_status(error))
     _start_login(user)
     flash("Welcome to Counsel.", "info")
     return redirect(url_for("sessions.dashboard"))
+
+
+def _account_error_status(error: accounts.AccountError) -> int:
+    return 409 if isinstance(error, accounts.DuplicateEmail) else 400

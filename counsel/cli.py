@@ -6,7 +6,6 @@ from flask.cli import AppGroup
 
 from counsel import accounts
 from counsel.models import Role
-from counsel.passwords import MIN_LENGTH
 
 user_cli = AppGroup("user", help="Manage user accounts.")
 
@@ -27,12 +26,10 @@ DEMO_ACCOUNTS = (
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_user_command(email: str, role: str, name: str, password: str) -> None:
     """Create a user with a role."""
-    if len(password) < MIN_LENGTH:
-        raise click.ClickException(f"The password must have at least {MIN_LENGTH} characters.")
     try:
         user = accounts.create_user(email, name, Role(role), password)
-    except accounts.DuplicateEmail as error:
-        raise click.ClickException(str(error)) from error
+    except accounts.AccountError as error:
+        raise click.ClickException(error.message) from error
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
 
@@ -42,7 +39,7 @@ def demo_command() -> None:
     for email, name, role, specialty in DEMO_ACCOUNTS:
         if accounts.find_by_email(email) is None:
             accounts.create_user(email, name, role, DEMO_PASSWORD, specialty=specialty)
-    click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for email, name, role, _ in DEMO_ACCOUNTS:
         click.echo(f"  {role.value:<7} {email:<24} {name}")
 

@@ -22,3 +22,8 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """True when a hash was made with weaker parameters than the current ones."""
+    return _hasher.check_needs_rehash(stored_hash)
