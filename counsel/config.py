@@ -22,6 +22,16 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return default if raw is None else raw.lower() in {"1", "true", "yes", "on"}
 
 
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{ENV_PREFIX}{name} must be a whole number, not {raw!r}") from None
+
+
 def load_secret_key(instance_path: str) -> str:
     """Return COUNSEL_SECRET_KEY, or a key generated once into the instance folder."""
     configured = _env("SECRET_KEY")
@@ -29,10 +39,24 @@ def load_secret_key(instance_path: str) -> str:
         return configured
     key_file = Path(instance_path) / "secret_key"
     if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
+        _create_key_file(key_file)
     return key_file.read_text().strip()
+
+
+def _create_key_file(key_file: Path) -> None:
+    # Written private and complete under a temporary name, then linked into place: workers
+    # starting together never read a half-written key, and the first one's key wins.
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    draft = key_file.with_name(f".{key_file.name}.{os.getpid()}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(draft, key_file)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
 
 
 def from_environment(instance_path: str) -> dict:
@@ -45,15 +69,15 @@ def from_environment(instance_path: str) -> dict:
         ),
         "COUNSEL_REDIS_URL": _env("REDIS_URL"),
         "COUNSEL_UPLOAD_DIR": _env("UPLOAD_DIR", str(Path(instance_path) / "uploads")),
-        "MAX_UPLOAD_MB": int(_env("MAX_UPLOAD_MB", "20")),
+        "MAX_UPLOAD_MB": _env_int("MAX_UPLOAD_MB", 20),
         "STUN_URLS": _env_list("STUN_URLS"),
         "TURN_URLS": _env_list("TURN_URLS"),
         "TURN_SECRET": _env("TURN_SECRET"),
-        "TURN_TTL": int(_env("TURN_TTL", "86400")),
+        "TURN_TTL": _env_int("TURN_TTL", 86400),
         "ALLOWED_ORIGINS": _env_list("ALLOWED_ORIGINS"),
-        "PRESENCE_GRACE_SECONDS": int(_env("PRESENCE_GRACE_SECONDS", "60")),
-        "MAX_SOCKETS_PER_WORKER": int(_env("MAX_SOCKETS_PER_WORKER", "4000")),
-        "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),
+        "PRESENCE_GRACE_SECONDS": _env_int("PRESENCE_GRACE_SECONDS", 60),
+        "MAX_SOCKETS_PER_WORKER": _env_int("MAX_SOCKETS_PER_WORKER", 4000),
+        "PROXY_HOPS": _env_int("PROXY_HOPS", 0),
         "HTTPS": https,
         "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_SECURE": https,
