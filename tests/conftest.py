@@ -1,9 +1,14 @@
 """Shared fixtures: an app on a file database, users and sessions made by factories."""
 
+import os
 import re
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 
 from counsel import create_app
 from counsel.extensions import db as _db
@@ -127,3 +132,90 @@ def login_as(client):
         return client
 
     return _login
+
+
+# --- PostgreSQL and Redis: the production services, tested here too ----------------------------
+
+POSTGRES_SERVER_URL = os.environ.get(
+    "COUNSEL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432"
+)
+REDIS_TEST_URL = os.environ.get("COUNSEL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def service_missing(name: str, error: Exception) -> None:
+    """Skip a test whose service is unreachable; under CI that is a failure, never a skip."""
+    reason = f"{name} is unreachable ({type(error).__name__}: {error})".strip()
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run every {name} test", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Tests that use the PostgreSQL or Redis fixtures carry their marker, for `-m`."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "pg_url" in names:
+            item.add_marker(pytest.mark.postgres)
+        if "redis_url" in names:
+            item.add_marker(pytest.mark.redis)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Engine]:
+    """An AUTOCOMMIT engine on the server's maintenance database, for CREATE/DROP DATABASE."""
+    url = make_url(POSTGRES_SERVER_URL)
+    engine = create_engine(
+        url if url.database else url.set(database="postgres"),
+        isolation_level="AUTOCOMMIT",
+        connect_args={"connect_timeout": 3},
+    )
+    try:
+        engine.connect().close()
+    except OperationalError as error:
+        engine.dispose()
+        service_missing("PostgreSQL", error)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_url(postgres_server: Engine) -> Iterator[str]:
+    """The URL of a fresh, uniquely named PostgreSQL database, dropped afterwards."""
+    name = f"counsel_test_{uuid.uuid4().hex[:16]}"
+    with postgres_server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
+    with postgres_server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> str:
+    """Each test using it runs twice: on a SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'data.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def db_app(database_url, tmp_path):
+    """Like `app`, on SQLite and on PostgreSQL in turn (for data-layer tests)."""
+    app = make_app(database_url, tmp_path)
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis server's URL (COUNSEL_TEST_REDIS_URL), once it answers a PING."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        service_missing("Redis", error)
+    finally:
+        client.close()
+    return REDIS_TEST_URL
