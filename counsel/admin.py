@@ -1,7 +1,6 @@
 """Admin pages: review sessions and their ledgers, manage experts, disable accounts."""
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from counsel import accounts, admin_queries, audit, display, transcript
@@ -33,8 +32,13 @@ def session_list():
         error_out=False,
         count=True,
     )
-    return render_template("admin/sessions.html", filters=filters, page=page,
-                           experts=admin_queries.all_experts(), statuses=list(Status))
+    return render_template(
+        "admin/sessions.html",
+        filters=filters,
+        page=page,
+        experts=admin_queries.all_experts(),
+        statuses=list(Status),
+    )
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -58,9 +62,14 @@ def experts():
     if not form.validate_on_submit():
         return _experts_page(form, 400 if request.method == "POST" else 200)
     try:
-        user = accounts.create_user(form.email.data, form.name.data, Role.EXPERT,
-                                    form.password.data, specialty=form.specialty.data or "",
-                                    bio=form.bio.data or "")
+        user = accounts.create_user(
+            form.email.data,
+            form.name.data,
+            Role.EXPERT,
+            form.password.data,
+            specialty=form.specialty.data or "",
+            bio=form.bio.data or "",
+        )
     except accounts.DuplicateEmail as error:
         form.email.errors.append(str(error))
         return _experts_page(form, 409)
@@ -70,8 +79,9 @@ def experts():
 
 
 def _experts_page(form: ExpertForm, status: int):
-    return render_template("admin/experts.html", form=form,
-                           experts=admin_queries.all_experts()), status
+    return render_template(
+        "admin/experts.html", form=form, experts=admin_queries.all_experts()
+    ), status
 
 
 def _user_or_404(user_id: int) -> User:

@@ -27,8 +27,13 @@ class Filters:
 
     def args(self) -> dict[str, str]:
         """The filters as query-string values, for links to other pages of the list."""
-        names = {"status": "status", "expert": "expert", "member": "member",
-                 "start": "from", "end": "to"}
+        names = {
+            "status": "status",
+            "expert": "expert",
+            "member": "member",
+            "start": "from",
+            "end": "to",
+        }
         values = asdict(self)
         return {names[k]: str(values[k]) for k in names if values[k] not in (None, "")}
 
@@ -53,8 +58,9 @@ def _day(raw: str, label: str, problems: list[str]) -> date | None:
     try:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
-        problems.append(f"The {label} date “{raw[:MAX_TEXT]}” is not a date like 2025-01-31: "
-                        "it was ignored.")
+        problems.append(
+            f"The {label} date “{raw[:MAX_TEXT]}” is not a date like 2025-01-31: it was ignored."
+        )
         return None
 
 
@@ -89,8 +95,10 @@ def _member_matches(query: Select, text: str) -> Select:
     member = aliased(User)
     needle = text.lower()
     return query.join(member, member.id == CounselingSession.member_id).where(
-        or_(func.lower(member.name).contains(needle, autoescape=True),
-            func.lower(member.email).contains(needle, autoescape=True))
+        or_(
+            func.lower(member.name).contains(needle, autoescape=True),
+            func.lower(member.email).contains(needle, autoescape=True),
+        )
     )
 
 

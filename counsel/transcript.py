@@ -76,8 +76,14 @@ def line(entry: LedgerEntry, session: CounselingSession) -> Line:
     payload = entry.payload if isinstance(entry.payload, dict) else {}
     describe = DESCRIBE.get(entry.type)
     text = describe(payload) if describe else json.dumps(payload, sort_keys=True)
-    return Line(entry.seq, entry.created_at, _actor(entry, session), entry.type, text,
-                _file_id(entry, payload))
+    return Line(
+        entry.seq,
+        entry.created_at,
+        _actor(entry, session),
+        entry.type,
+        text,
+        _file_id(entry, payload),
+    )
 
 
 def lines(entries: list[LedgerEntry], session: CounselingSession) -> list[Line]:
