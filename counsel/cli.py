@@ -2,7 +2,7 @@
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from counsel import accounts
 from counsel.models import Role
@@ -34,6 +34,7 @@ def create_user_command(email: str, role: str, name: str, password: str) -> None
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Create the demo accounts (idempotent) and print their logins."""
     for email, name, role, specialty in DEMO_ACCOUNTS:
