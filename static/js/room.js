@@ -1,0 +1,241 @@
+/**
+ * The room page: wires the signaling socket, the call, media, chat, files and the status
+ * line together. Tests reach the live objects through window.counselRoom.
+ */
+
+import { Call } from "./call.js";
+import { Chat } from "./chat.js";
+import { ChatLog } from "./chatlog.js";
+import { MediaControls } from "./controls.js";
+import { FileShare } from "./files.js";
+import { openMedia, stopAll } from "./media.js";
+import { Signaling } from "./signaling.js";
+import { RoomStatus } from "./status.js";
+
+const $ = (id) => document.getElementById(id);
+
+class Room {
+  constructor(root) {
+    const d = root.dataset;
+    this.id = Number(d.sessionId);
+    this.role = d.role;
+    this.summaryUrl = d.summaryUrl;
+    this.stream = null;
+    this.over = false;
+    const key = (what) => `counsel:${what}:${this.id}:${this.role}`;
+    const send = (frame) => this.signaling.send(frame);
+    this.signaling = new Signaling({ sessionId: this.id, ledgerUrl: d.ledgerUrl, probeUrl: d.roomUrl });
+    this.call = new Call({ iceUrl: d.iceUrl, send });
+    this.status = new RoomStatus({
+      call: $("call-status"), presence: $("peer-presence"), link: $("link-status"),
+      peerName: d.peerName, graceSeconds: Number(d.graceSeconds) || 60,
+      onLeft: () => this.peerGone(),
+    });
+    const log = new ChatLog({ list: $("chat-log"), role: this.role, peerName: d.peerName });
+    this.chat = new Chat({ log, role: this.role, storageKey: key("pending"), send });
+    this.log = log;
+    this.files = new FileShare({
+      input: $("file-input"), progress: $("upload-progress"), note: $("upload-note"),
+      uploadUrl: d.uploadUrl, csrf: document.querySelector('meta[name="csrf-token"]').content,
+      maxBytes: Number(d.maxUploadMb) * 1024 * 1024, role: this.role, send,
+    });
+    this.controls = new MediaControls({
+      buttons: { video: $("camera-toggle"), audio: $("mic-toggle") },
+      localTile: $("local-tile"), remoteTile: $("remote-tile"), role: this.role,
+      storageKey: key("devices"), send,
+    });
+    this.endPending = null;
+    this.connectedAt = null; // ms from navigation start to the first connected call
+  }
+
+  get pc() {
+    return this.call.peer?.pc || null;
+  }
+
+  start() {
+    this.listen();
+    this.wirePage();
+    this.status.render();
+    this.signaling.connect();
+    this.openMedia();
+  }
+
+  listen() {
+    const on = (name, handler) => this.signaling.addEventListener(name, (e) => handler(e.detail));
+    on("welcome", ({ frame }) => this.welcome(frame));
+    on("entry", ({ entry, live }) => this.entry(entry, live));
+    on("synced", () => this.synced());
+    on("signal", ({ frame }) => this.call.signal(frame));
+    on("notice", ({ frame }) => this.notice(frame));
+    on("down", ({ delay }) => this.down(delay));
+    on("replaced", () => this.finish("This call moved to another tab or device.", "moved"));
+    on("done", () => this.ended());
+    on("fatal", ({ reason }) => this.fatal(reason));
+    this.call.addEventListener("state", ({ detail }) => this.callState(detail.state));
+    this.call.addEventListener("remote", ({ detail }) => this.showRemote(detail.stream));
+  }
+
+  welcome(frame) {
+    this.call.polite = Boolean(frame.polite);
+    this.status.setLink(true);
+    if (frame.peer_present) {
+      this.status.peerHere();
+      this.call.peerPresent();
+    } else {
+      this.status.peerAway();
+    }
+  }
+
+  entry(entry, live) {
+    if (entry.type === "TXT") this.chat.onEntry(entry);
+    else if (entry.type === "FILE") this.fileEntry(entry);
+    else if (entry.type === "CAM") this.controls.onEntry(entry, live);
+    else if (entry.type === "END") this.ended();
+    else if (entry.type === "SYS" && live) this.presence(entry);
+  }
+
+  fileEntry(entry) {
+    this.log.add(entry);
+    this.files.onEntry(entry);
+  }
+
+  /** Live presence of the peer; history says nothing about now. */
+  presence(entry) {
+    if (entry.role === this.role) return;
+    if (entry.event === "joined") {
+      this.status.peerHere();
+      this.call.peerPresent();
+    } else if (entry.event === "left") {
+      this.status.peerAway();
+    }
+  }
+
+  /** The grace period is over: a connection that is not working will not come back. */
+  peerGone() {
+    if (this.call.state !== "connected") this.call.close();
+  }
+
+  synced() {
+    this.chat.onSynced();
+    this.files.onSynced();
+    this.controls.onSynced();
+    if (this.endPending !== null) this.sendEnd(this.endPending);
+  }
+
+  notice(frame) {
+    if (frame.event === "error" && frame.code === "not-saved") this.chat.onNotSaved(frame.client_id);
+    else if (frame.event === "error" && frame.client_id) this.chat.onRejected(frame.client_id);
+    else if (frame.event === "error" && frame.code === "peer-absent") this.call.lostFrame();
+    else if (frame.event === "restored") this.signaling.fillGap();
+    else if (frame.event === "error") console.warn("counsel: server error", frame.code);
+  }
+
+  down(delay) {
+    this.status.setLink(false, delay);
+    this.chat.onDown();
+    this.files.onDown();
+    this.controls.onDown();
+  }
+
+  callState(state) {
+    this.status.setCall(state);
+    $("remote-tile").dataset.call = state;
+    if (state === "none") $("remote-video").srcObject = null;
+    if (state === "connected" && this.connectedAt === null) this.connectedAt = performance.now();
+  }
+
+  async openMedia() {
+    $("media-retry").hidden = true;
+    const { stream, problem } = await openMedia();
+    if (this.over) return stopAll(stream);
+    stopAll(this.stream === stream ? null : this.stream);
+    this.stream = stream;
+    $("local-video").srcObject = stream;
+    $("media-problem").hidden = !problem;
+    $("media-problem-text").textContent = problem || "";
+    $("media-retry").hidden = !problem;
+    this.controls.setStream(stream);
+    this.call.setLocalStream(stream);
+  }
+
+  showRemote(stream) {
+    const video = $("remote-video");
+    if (video.srcObject !== stream) video.srcObject = stream;
+    // Browsers may refuse sound before a click: play muted and offer a button for sound.
+    video.play().catch(() => {
+      video.muted = true;
+      $("sound-button").hidden = false;
+      video.play().catch(() => {});
+    });
+  }
+
+  wirePage() {
+    $("chat-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (this.chat.submit($("chat-input").value)) $("chat-input").value = "";
+    });
+    $("media-retry").addEventListener("click", () => this.openMedia());
+    $("link-retry").addEventListener("click", () => this.signaling.retryNow());
+    $("sound-button").addEventListener("click", () => this.unmute());
+    $("end-button").addEventListener("click", () => this.askEnd());
+    $("end-dialog").addEventListener("close", () => this.endChosen());
+    $("take-over").addEventListener("click", () => location.reload());
+  }
+
+  unmute() {
+    const video = $("remote-video");
+    video.muted = false;
+    video.play().catch(() => {});
+    $("sound-button").hidden = true;
+  }
+
+  askEnd() {
+    $("end-dialog").returnValue = "";
+    $("end-dialog").showModal();
+  }
+
+  endChosen() {
+    if ($("end-dialog").returnValue !== "end") return;
+    this.sendEnd($("end-reason").value.trim().slice(0, 500));
+  }
+
+  sendEnd(reason) {
+    const frame = reason ? { type: "END", reason } : { type: "END" };
+    this.endPending = this.signaling.send(frame) ? null : reason;
+    $("end-button").disabled = true;
+    $("end-button").querySelector(".label").textContent = "Ending…";
+  }
+
+  /** END from either side: leave for the summary. */
+  ended() {
+    if (this.over) return;
+    this.finish("The session has ended.", "ended");
+    location.assign(this.summaryUrl);
+  }
+
+  fatal(reason) {
+    const text = reason === "logged-out"
+      ? "You were logged out. Log in again to rejoin the call."
+      : "You can no longer join this room.";
+    this.finish(text, reason);
+  }
+
+  /** The call is over for this page: stop the camera, the call and the socket. */
+  finish(text, why) {
+    this.over = true;
+    this.signaling.stop();
+    this.call.close();
+    stopAll(this.stream);
+    $("remote-video").srcObject = null;
+    $("local-video").srcObject = null;
+    this.status.finish(text);
+    document.body.dataset.over = why;
+    $("moved").hidden = why !== "moved";
+  }
+}
+
+const root = $("room");
+if (root) {
+  window.counselRoom = new Room(root);
+  window.counselRoom.start();
+}

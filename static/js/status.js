@@ -1,0 +1,104 @@
+/**
+ * What the page tells the person: the call status (#call-status data-state), the peer's
+ * presence (#peer-presence data-presence) and the link to the server (#link-status).
+ */
+
+const WORKING_CALL = new Set(["new", "connecting", "none"]);
+const BROKEN_CALL = new Set(["disconnected", "failed", "restarting"]);
+
+export class RoomStatus {
+  /** @param {{call: HTMLElement, presence: HTMLElement, link: HTMLElement,
+   *           peerName: string, graceSeconds: number, onLeft: () => void}} options */
+  constructor({ call, presence, link, peerName, graceSeconds, onLeft }) {
+    Object.assign(this, { callEl: call, presenceEl: presence, linkEl: link, peerName, onLeft });
+    this.graceMs = Math.max(1, graceSeconds) * 1000;
+    this.callState = "none";
+    this.presence = "absent";
+    this.linkUp = false;
+    this.everLinked = false;
+    this.final = null; // text once the call is over for this page
+    this.graceTimer = null;
+  }
+
+  setCall(state) {
+    this.callState = state;
+    this.render();
+  }
+
+  /** The peer is present on the server now (welcome or joined). */
+  peerHere() {
+    clearTimeout(this.graceTimer);
+    this.setPresence("present");
+  }
+
+  /** The peer's socket went away: reconnecting within the grace period, then left. */
+  peerAway() {
+    if (this.presence === "absent" || this.presence === "left") return this.render();
+    if (this.presence === "reconnecting") return;
+    this.setPresence("reconnecting");
+    this.graceTimer = setTimeout(() => {
+      this.setPresence("left");
+      this.onLeft();
+    }, this.graceMs);
+  }
+
+  setPresence(presence) {
+    this.presence = presence;
+    this.render();
+  }
+
+  setLink(up, retryMs = 0) {
+    this.linkUp = up;
+    this.everLinked = this.everLinked || up;
+    this.linkEl.hidden = up;
+    if (!up) {
+      const when = retryMs > 1000 ? ` Trying again in ${Math.round(retryMs / 1000)} s.` : "";
+      this.linkEl.querySelector(".link-text").textContent =
+        `The connection to Counsel was lost; your messages wait here and will be sent.${when}`;
+    }
+    this.render();
+  }
+
+  /** The call is over for this page (ended, moved, logged out): nothing changes it after. */
+  finish(text) {
+    this.final = text;
+    clearTimeout(this.graceTimer);
+    this.linkEl.hidden = true;
+    this.render();
+  }
+
+  state() {
+    if (this.final) return "ended";
+    if (this.callState === "connected") return "connected";
+    if (!this.linkUp) return this.everLinked ? "reconnecting" : "connecting";
+    if (this.presence === "absent" || this.presence === "left") return "waiting";
+    if (BROKEN_CALL.has(this.callState) || this.presence === "reconnecting") return "reconnecting";
+    return WORKING_CALL.has(this.callState) ? "connecting" : "reconnecting";
+  }
+
+  text(state) {
+    const name = this.peerName;
+    if (state === "ended") return this.final;
+    if (state === "connected") return `Connected with ${name}`;
+    if (state === "connecting") return `Connecting to ${name}…`;
+    if (state === "reconnecting") return "The connection was interrupted. Reconnecting…";
+    if (this.presence === "left") return `${name} left the room. You can wait here or end the session.`;
+    return `Waiting for ${name} to join…`;
+  }
+
+  presenceText() {
+    const name = this.peerName;
+    if (this.presence === "present") return `${name} is here`;
+    if (this.presence === "reconnecting") return `${name} is reconnecting…`;
+    if (this.presence === "left") return `${name} left`;
+    return `Waiting for ${name}`;
+  }
+
+  render() {
+    const state = this.state();
+    this.callEl.dataset.state = state;
+    this.callEl.querySelector(".status-text").textContent = this.text(state);
+    this.presenceEl.dataset.presence = this.presence;
+    this.presenceEl.textContent = this.final ? "" : this.presenceText();
+  }
+}
