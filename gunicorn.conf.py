@@ -12,3 +12,36 @@ graceful_timeout = 10
 timeout = 30
 keepalive = 5
 accesslog = None
+
+
+def _relay(worker):
+    extensions = getattr(worker.wsgi, "extensions", {})
+    return extensions.get("counsel.relay")
+
+
+def post_worker_init(worker):
+    """On SIGTERM, close this worker's WebSockets with 1012 so clients reconnect at once.
+
+    gunicorn's own SIGTERM handler only stops accepting and waits; it calls no hook.
+    """
+    import signal
+
+    import gevent
+
+    relay = _relay(worker)
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_sigterm(signum, frame):
+        if relay is not None:
+            gevent.spawn(relay.shutdown, 1012)  # a signal handler must not block
+        if callable(previous):
+            previous(signum, frame)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+
+
+def worker_int(worker):
+    """SIGINT/SIGQUIT: the same, just before the worker exits."""
+    relay = _relay(worker)
+    if relay is not None:
+        relay.shutdown(1012)

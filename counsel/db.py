@@ -1,5 +1,7 @@
 """The declarative base and database engine tuning (SQLite WAL, immediate write locks)."""
 
+import os
+
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -19,6 +21,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def busy_timeout_ms() -> int:
+    """How long a writer waits for SQLite's lock (COUNSEL_SQLITE_BUSY_TIMEOUT_MS, for tests)."""
+    return int(os.environ.get("COUNSEL_SQLITE_BUSY_TIMEOUT_MS", "5000"))
+
+
 def tune_sqlite(engine: Engine) -> None:
     """Make SQLite safe for concurrent writers: WAL, a busy timeout and BEGIN IMMEDIATE.
 
@@ -34,7 +41,7 @@ def tune_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

@@ -1,5 +1,99 @@
-"""The /ertc route. (Placeholder: the room issue builds it.)"""
+"""The /ertc route and its admission checks.
 
-from flask import Blueprint
+flask-sock answers 101 before the route function runs, so every refusal happens in a
+`before_request` of this blueprint, as a plain HTTP JSON error: 401, 403, 404, 409, 503.
+"""
+
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, g, request
+from flask_login import current_user
+
+from counsel import audit
+from counsel.access import participant_session
+from counsel.errors import json_endpoint, json_error
+from counsel.ertc.connection import Connection
+from counsel.ertc.limits import FloodGuard
+from counsel.ertc.relay import get_relay
+from counsel.ertc.serve import serve
+from counsel.extensions import db, sock
+from counsel.models import ROOM_OPEN_STATUSES
 
 bp = Blueprint("ertc", __name__)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """What the checks established, as plain values (no ORM object outlives them)."""
+
+    session_id: int
+    role: str
+    user_id: int
+    after: int
+
+
+def allowed_origins() -> list[str]:
+    """The configured origins, or this app's own origin (scheme://host[:port])."""
+    configured = [origin.rstrip("/") for origin in current_app.config["ALLOWED_ORIGINS"]]
+    return configured or [request.host_url.rstrip("/")]
+
+
+def _query_int(name: str, default: int | None = None) -> int | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 15 else None
+
+
+def _refusal():
+    """The HTTP error that refuses this upgrade, or None to accept it."""
+    if not current_user.is_authenticated:
+        return json_error(401, "Please log in to join the room.")
+    origin = request.headers.get("Origin")
+    if origin not in allowed_origins():
+        audit.record("ertc", "denied", f"origin:{origin}")
+        return json_error(403, "This page may not open the room.")
+    session_id, after = _query_int("session"), _query_int("after", 0)
+    if session_id is None:
+        return json_error(404, "No such session.")
+    if after is None:
+        return json_error(400, "after must be a ledger seq (a whole number).")
+    if get_relay().local_count() >= current_app.config["MAX_SOCKETS_PER_WORKER"]:
+        return json_error(503, "The server is full right now; try again shortly.")
+    return _admit(session_id, after)
+
+
+def _admit(session_id: int, after: int):
+    session, role = participant_session(session_id)  # 404, or 403 audited (admins too)
+    if session.status not in ROOM_OPEN_STATUSES:
+        return json_error(409, f"This session is {session.status.value}: its room is closed.")
+    g.ertc_ticket = Ticket(session.id, role.value, current_user.id, after)
+    # No permessage-deflate: a compressed frame could inflate past the size limit.
+    request.environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+    return None
+
+
+bp.before_request(_refusal)
+
+
+def _guard() -> FloodGuard:
+    config = current_app.config
+    return FloodGuard(burst=config.get("ERTC_BURST", 60), rate=config.get("ERTC_RATE", 20.0))
+
+
+@sock.route("/ertc", bp=bp)
+@json_endpoint
+def ertc(ws) -> None:
+    """One participant's socket for the session's whole call."""
+    ticket: Ticket = g.ertc_ticket
+    db.session.remove()  # the checks' transaction must not stay open for the call
+    config = current_app.config
+    conn = Connection(
+        ws,
+        ticket.session_id,
+        ticket.role,
+        ticket.user_id,
+        queue_size=config.get("ERTC_QUEUE_SIZE", 256),
+        send_timeout=config.get("ERTC_SEND_TIMEOUT", 10.0),
+    )
+    serve(conn, get_relay(), ticket.after, _guard())

@@ -1,18 +1,141 @@
-"""Delivery between the sockets of a session. (Placeholder: the room issue builds it.)"""
+"""Delivery between the two sockets of a session: the interface and its in-process version.
 
-from flask import Flask
+A seat is (session_id, role); at most one socket holds it. Handlers only talk to the `Relay`
+interface, so a Redis relay (several workers) can replace `LocalRelay` without touching them:
+it delivers locally first, publishes the rest with its host id, and keeps seats in Redis.
+The choice is made once, from config, in `make_relay`.
+"""
+
+import threading
+from abc import ABC, abstractmethod
+from typing import Any
+
+from flask import Flask, current_app
+
+from counsel.ertc.connection import CLOSED, REPLACED, Connection
+
+REPLACED_CODE = 4000  # CONTRACT: a second socket of the same person takes over
+LOGGED_OUT_CODE = 4001  # documented in docs/protocol.md
+RESTART_CODE = 1012  # "service restart": clients reconnect at once
 
 
-class LocalRelay:
-    """In-process relay: both people of a session on this worker."""
+class Relay(ABC):
+    """Seats and delivery for this worker's sockets (and, in a shared relay, everyone's)."""
+
+    @abstractmethod
+    def attach(self, conn: Connection, notice: dict[str, Any] | None = None) -> None:
+        """Give conn its seat; the seat's previous socket, wherever it is, gets `notice`
+        and is closed with 4000 (why "replaced", so its peer is not told `left`)."""
+
+    @abstractmethod
+    def detach(self, conn: Connection) -> bool:
+        """Free conn's seat if conn still holds it; True when it did (the person left)."""
+
+    @abstractmethod
+    def send_to(self, session_id: int, role: str, frame: dict[str, Any]) -> bool:
+        """Hand a frame to the seat's socket; False when nobody holds the seat."""
+
+    @abstractmethod
+    def is_present(self, session_id: int, role: str) -> bool:
+        """True when someone holds the seat."""
+
+    @abstractmethod
+    def close_seat(self, session_id: int, role: str, code: int, why: str) -> None:
+        """Close the seat's socket after what it was already sent."""
+
+    @abstractmethod
+    def disconnect_user(self, user_id: int) -> None:
+        """Close every socket of this user within seconds (logout, account disabled)."""
+
+    @abstractmethod
+    def healthy(self) -> bool:
+        """True while live delivery works (for /healthz)."""
+
+    @abstractmethod
+    def shutdown(self, code: int = RESTART_CODE) -> None:
+        """Close this worker's sockets with `code` and refuse new seats."""
+
+    @abstractmethod
+    def local_count(self) -> int:
+        """Sockets held by this worker (for the per-worker cap)."""
+
+
+class LocalRelay(Relay):
+    """In-process relay: both people of a session on this worker (one gunicorn worker)."""
+
+    def __init__(self) -> None:
+        self._seats: dict[tuple[int, str], Connection] = {}
+        self._lock = threading.Lock()
+        self._stop_code: int | None = None
+
+    def attach(self, conn: Connection, notice: dict[str, Any] | None = None) -> None:
+        with self._lock:
+            previous = self._seats.get((conn.session_id, conn.role))
+            self._seats[(conn.session_id, conn.role)] = conn
+            stop_code = self._stop_code
+        if previous is not None and previous is not conn:
+            if notice is not None:
+                previous.send(notice)
+            previous.close(REPLACED_CODE, "replaced", why=REPLACED)
+        if stop_code is not None:
+            conn.close(stop_code, "server restarting")
+
+    def detach(self, conn: Connection) -> bool:
+        with self._lock:
+            if self._seats.get((conn.session_id, conn.role)) is not conn:
+                return False
+            del self._seats[(conn.session_id, conn.role)]
+            return True
+
+    def _holder(self, session_id: int, role: str) -> Connection | None:
+        with self._lock:
+            return self._seats.get((session_id, role))
+
+    def send_to(self, session_id: int, role: str, frame: dict[str, Any]) -> bool:
+        conn = self._holder(session_id, role)
+        return conn is not None and conn.deliver(frame)
+
+    def is_present(self, session_id: int, role: str) -> bool:
+        return self._holder(session_id, role) is not None
+
+    def close_seat(self, session_id: int, role: str, code: int, why: str) -> None:
+        conn = self._holder(session_id, role)
+        if conn is not None:
+            conn.close(code, why=why)
+
+    def _all(self) -> list[Connection]:
+        with self._lock:
+            return list(self._seats.values())
+
+    def disconnect_user(self, user_id: int) -> None:
+        for conn in self._all():
+            if conn.user_id == user_id:
+                conn.close(LOGGED_OUT_CODE, "logged out", why=CLOSED)
 
     def healthy(self) -> bool:
         return True
 
-    def disconnect_user(self, user_id: int) -> None:
-        """Close every socket of this user."""
+    def shutdown(self, code: int = RESTART_CODE) -> None:
+        with self._lock:
+            self._stop_code = code
+        for conn in self._all():
+            conn.close(code, "server restarting", why=CLOSED)
+
+    def local_count(self) -> int:
+        with self._lock:
+            return len(self._seats)
+
+
+def make_relay(config: dict[str, Any]) -> Relay:
+    """The one place that picks the relay from config (a Redis relay plugs in here)."""
+    return LocalRelay()
 
 
 def init_app(app: Flask) -> None:
     """Choose the relay once, from config."""
-    app.extensions["counsel.relay"] = LocalRelay()
+    app.extensions["counsel.relay"] = make_relay(app.config)
+
+
+def get_relay() -> Relay:
+    """This app's relay."""
+    return current_app.extensions["counsel.relay"]

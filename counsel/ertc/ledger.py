@@ -1,0 +1,169 @@
+"""The session ledger: every persisted room event, numbered by a per-session `seq`.
+
+An entry is committed before anyone is sent it. `seq` comes from one atomic
+`UPDATE ... SET last_seq = last_seq + 1 ... RETURNING last_seq` in the same transaction as the
+insert, so two writers can never take the same number and a failed write leaves no gap used.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from counsel.extensions import db
+from counsel.models import ROOM_OPEN_STATUSES, CounselingSession, LedgerEntry, as_utc, utcnow
+
+SERVER = "server"
+
+
+class NotSaved(Exception):
+    """The database could not store the entry; nothing was written."""
+
+
+class SessionClosed(Exception):
+    """The session is no longer accepted or live; nothing was written."""
+
+
+def timestamp(value: datetime) -> str:
+    """ISO 8601 UTC with milliseconds, the same for a fresh entry and a replayed one."""
+    return as_utc(value).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def to_wire(entry: LedgerEntry) -> dict[str, Any]:
+    """An entry as the protocol sends it: type, from, seq, ts, then the payload fields."""
+    wire = {
+        "type": entry.type,
+        "from": entry.actor,
+        "seq": entry.seq,
+        "ts": timestamp(entry.created_at),
+        **(entry.payload or {}),
+    }
+    if entry.client_id is not None:
+        wire["client_id"] = entry.client_id
+    return wire
+
+
+def _next_seq(session_id: int) -> int:
+    """Take the next seq of an open session, inside the current transaction."""
+    seq = db.session.scalar(
+        update(CounselingSession)
+        .where(CounselingSession.id == session_id, CounselingSession.status.in_(ROOM_OPEN_STATUSES))
+        .values(last_seq=CounselingSession.last_seq + 1)
+        .returning(CounselingSession.last_seq)
+        .execution_options(synchronize_session=False)
+    )
+    if seq is None:
+        raise SessionClosed(f"session {session_id} is not open")
+    return seq
+
+
+def stage(
+    session_id: int,
+    actor: str,
+    type_: str,
+    payload: dict,
+    *,
+    user_id: int | None = None,
+    client_id: str | None = None,
+) -> LedgerEntry:
+    """Add an entry to the current transaction without committing (the caller commits)."""
+    entry = LedgerEntry(
+        session_id=session_id,
+        seq=_next_seq(session_id),
+        actor=actor,
+        actor_user_id=user_id,
+        type=type_,
+        payload=payload,
+        client_id=client_id,
+        created_at=utcnow(),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def append(
+    session_id: int,
+    actor: str,
+    type_: str,
+    payload: dict,
+    *,
+    user_id: int | None = None,
+    client_id: str | None = None,
+) -> dict[str, Any]:
+    """Commit one entry and return its wire form; raises NotSaved or SessionClosed."""
+    try:
+        entry = stage(session_id, actor, type_, payload, user_id=user_id, client_id=client_id)
+        db.session.commit()
+    except SessionClosed:
+        db.session.rollback()
+        raise
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise NotSaved(type(error).__name__) from error
+    return to_wire(entry)
+
+
+def find_txt(session_id: int, actor: str, client_id: str) -> dict[str, Any] | None:
+    """The TXT this sender already stored under this client_id, if any."""
+    entry = db.session.scalar(
+        select(LedgerEntry).where(
+            LedgerEntry.session_id == session_id,
+            LedgerEntry.actor == actor,
+            LedgerEntry.client_id == client_id,
+        )
+    )
+    return to_wire(entry) if entry is not None else None
+
+
+def append_txt(
+    session_id: int, actor: str, user_id: int, text: str, client_id: str
+) -> tuple[dict[str, Any], bool]:
+    """Store a chat line once per (sender, client_id): (wire entry, True when new)."""
+    try:
+        existing = find_txt(session_id, actor, client_id)
+        if existing is not None:
+            db.session.rollback()
+            return existing, False
+        return append(
+            session_id, actor, "TXT", {"text": text}, user_id=user_id, client_id=client_id
+        ), True
+    except NotSaved as error:
+        if not isinstance(error.__cause__, IntegrityError):
+            raise
+        return _original_after_race(session_id, actor, client_id, error), False
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise NotSaved(type(error).__name__) from error
+
+
+def _original_after_race(
+    session_id: int, actor: str, client_id: str, error: Exception
+) -> dict[str, Any]:
+    """Another socket stored the same line first: answer with its entry."""
+    existing = find_txt(session_id, actor, client_id)
+    db.session.rollback()
+    if existing is None:
+        raise NotSaved("integrity") from error
+    return existing
+
+
+def entries_after(session_id: int, after: int) -> list[dict[str, Any]]:
+    """Every persisted entry of a session with seq > after, in order, in wire form."""
+    rows = db.session.scalars(
+        select(LedgerEntry)
+        .where(LedgerEntry.session_id == session_id, LedgerEntry.seq > after)
+        .order_by(LedgerEntry.seq)
+    )
+    return [to_wire(entry) for entry in rows]
+
+
+def last_seq(session_id: int) -> int:
+    """The highest seq given out in this session."""
+    return (
+        db.session.scalar(
+            select(CounselingSession.last_seq).where(CounselingSession.id == session_id)
+        )
+        or 0
+    )

@@ -1,0 +1,77 @@
+"""Taking and leaving a seat: the persisted SYS notices, the welcome and the replay.
+
+Order on join: `replaced` (if the person already had a socket) and `joined` are committed, the
+socket takes the seat (the old one gets `replaced` and 4000), then this socket is sent the
+welcome and every entry after `after`, and only then the peer is sent `joined`.
+"""
+
+import logging
+from typing import Any
+
+from flask import current_app
+
+from counsel import workflow
+from counsel.ertc import ledger
+from counsel.ertc.connection import CLOSED, ENDED, REPLACED, Connection
+from counsel.ertc.handlers import sys_frame
+from counsel.ertc.relay import Relay
+from counsel.extensions import db
+from counsel.models import CounselingSession, Role
+
+log = logging.getLogger(__name__)
+
+
+def _notice(conn: Connection, event: str, **fields: Any) -> dict[str, Any]:
+    """Commit a SYS entry about this seat (raises NotSaved or SessionClosed)."""
+    return ledger.append(
+        conn.session_id, ledger.SERVER, "SYS", {"event": event, "role": conn.role, **fields}
+    )
+
+
+def _mark_joined(conn: Connection) -> None:
+    session = db.session.get(CounselingSession, conn.session_id)
+    if workflow.mark_joined(session, Role(conn.role)):
+        log.info("ertc: session=%s is live", conn.session_id)
+
+
+def welcome(conn: Connection, relay: Relay, last_seq: int) -> dict[str, Any]:
+    """The first frame a socket receives."""
+    return sys_frame(
+        "welcome",
+        role=conn.role,
+        polite=conn.role == "member",
+        peer_present=relay.is_present(conn.session_id, conn.peer_role),
+        last_seq=last_seq,
+        grace=current_app.config["PRESENCE_GRACE_SECONDS"],
+    )
+
+
+def join(conn: Connection, relay: Relay, after: int) -> None:
+    """Persist the arrival, take the seat, send welcome and replay, then tell the peer."""
+    replaced = None
+    if relay.is_present(conn.session_id, conn.role):
+        replaced = _notice(conn, "replaced")
+    joined = _notice(conn, "joined")
+    _mark_joined(conn)
+    relay.attach(conn, replaced)
+    last_seq = ledger.last_seq(conn.session_id)
+    replay = [e for e in ledger.entries_after(conn.session_id, after) if e["seq"] <= last_seq]
+    db.session.remove()  # end the read transaction before anything else runs
+    conn.open([welcome(conn, relay, last_seq), *replay], last_seq)
+    relay.send_to(conn.session_id, conn.peer_role, joined)
+    log.info("ertc: session=%s %s joined (replay %d)", conn.session_id, conn.role, len(replay))
+
+
+def leave(conn: Connection, relay: Relay, why: str) -> None:
+    """Free the seat; unless replaced or ended, persist `left` and tell the peer."""
+    if not relay.detach(conn) or why in (REPLACED, ENDED):
+        return
+    reason = why if why in (CLOSED, "timeout") else CLOSED
+    try:
+        left = _notice(conn, "left", reason=reason)
+    except ledger.SessionClosed:
+        return
+    except ledger.NotSaved:
+        left = sys_frame("left", role=conn.role, reason=reason)  # presence matters even so
+    relay.send_to(conn.session_id, conn.peer_role, left)
+    log.info("ertc: session=%s %s left (%s)", conn.session_id, conn.role, reason)
