@@ -22,6 +22,12 @@ def _set(app, session_id: int, **values) -> None:
         db.session.commit()
 
 
+def _detail(app, client, session_id: int, *entries: tuple[str, str, dict]) -> str:
+    """Store these ledger entries, then return the admin detail page of the session."""
+    _ledger(app, session_id, *entries)
+    return client.get(f"/admin/sessions/{session_id}").get_data(as_text=True)
+
+
 def _ledger(app, session_id: int, *entries: tuple[str, str, dict]) -> None:
     with app.app_context():
         for seq, (actor, kind, payload) in enumerate(entries, start=1):
@@ -148,8 +154,9 @@ def test_detail_shows_people_times_history_and_ledger(
         ended_by_id=expert.id,
         end_reason="We covered everything",
     )
-    _ledger(
+    page = _detail(
         app,
+        admin_client,
         session.id,
         ("server", "SYS", {"event": "joined", "role": "member"}),
         ("member", "TXT", {"text": "Hello there"}),
@@ -162,7 +169,6 @@ def test_detail_shows_people_times_history_and_ledger(
         ("server", "SYS", {"event": "left", "role": "member", "reason": "timeout"}),
         ("expert", "END", {"reason": "We covered everything"}),
     )
-    page = admin_client.get(f"/admin/sessions/{session.id}").get_data(as_text=True)
     for text in (
         "Mia Member",
         member.email,
@@ -215,27 +221,27 @@ def test_detail_shows_status_history_and_files(app, client, admin, member, exper
 
 def test_chat_markup_is_escaped(app, admin_client, member, expert, create_session):
     session = create_session(member, expert, Status.LIVE)
-    _ledger(
+    page = _detail(
         app,
+        admin_client,
         session.id,
         ("member", "TXT", {"text": XSS}),
         ("expert", "TXT", {"text": '"><svg onload=alert(2)>'}),
     )
-    page = admin_client.get(f"/admin/sessions/{session.id}").get_data(as_text=True)
     assert XSS not in page and "<svg" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
 def test_odd_payloads_render_as_text(app, admin_client, member, expert, create_session):
     session = create_session(member, expert, Status.LIVE)
-    _ledger(
+    page = _detail(
         app,
+        admin_client,
         session.id,
         ("member", "FILE", {"file_id": "7", "name": "x"}),
         ("server", "NEW", {"what": "<b>"}),
         ("member", "CAM", {"video": "yes"}),
     )
-    page = admin_client.get(f"/admin/sessions/{session.id}").get_data(as_text=True)
     assert 'href="/files/7"' not in page
     assert "{&#34;what&#34;: &#34;&lt;b&gt;&#34;}" in page
     assert "camera off, microphone off" in page
