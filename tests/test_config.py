@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from counsel import config, create_app
+from counsel.extensions import db
 
 
 @pytest.fixture
@@ -98,3 +99,5 @@ def test_the_app_uses_the_environment(env, tmp_path):
     # The request limit leaves room for the multipart envelope around a 1 MB file.
     assert 1024 * 1024 < app.config["MAX_CONTENT_LENGTH"] < 2 * 1024 * 1024
     assert Path(app.instance_path).is_dir()
+    with app.app_context():
+        db.engine.dispose()

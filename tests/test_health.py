@@ -3,6 +3,7 @@
 import pytest
 
 from counsel import create_app
+from counsel.extensions import db
 from tests.live import free_port
 
 
@@ -36,6 +37,8 @@ def unreachable_database_app(database_url: str, tmp_path):
 def test_healthz_names_the_database_when_it_is_down(tmp_path, database_url):
     app = unreachable_database_app(database_url.format(port=free_port()), tmp_path)
     response = app.test_client().get("/healthz")
+    with app.app_context():
+        db.engine.dispose()
     assert response.status_code == 503
     assert response.get_json() == {"status": "degraded", "db": "down", "relay": "ok"}
 
