@@ -1,5 +1,114 @@
-"""File sharing within a session. (Placeholder: the room issue builds it.)"""
+"""File sharing within a session: upload by its two people, download by them and admins."""
 
-from flask import Blueprint
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from counsel import audit, filenames, filetypes, uploads
+from counsel.access import deny, participant_session
+from counsel.api import json_login_required
+from counsel.extensions import db
+from counsel.models import ROOM_OPEN_STATUSES, CounselingSession, Role, SharedFile, User
 
 bp = Blueprint("files", __name__)
+
+# A response that no browser will sniff, cache, frame-script or run as a page of this origin.
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "sandbox",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def _folder() -> Path:
+    return uploads.upload_folder(current_app.config["COUNSEL_UPLOAD_DIR"])
+
+
+def _limit() -> int:
+    return int(current_app.config["MAX_UPLOAD_MB"]) * uploads.MEGABYTE
+
+
+def _receive(session_id: int, incoming) -> uploads.Received:
+    """Store the upload, auditing a refusal (never the contents) before answering it."""
+    try:
+        return uploads.receive(incoming.stream, _folder(), _limit())
+    except uploads.UploadRefused as refused:
+        audit.record("file-upload", f"refused-{refused.status}", f"session:{session_id}")
+        abort(refused.status, refused.message)
+
+
+def _save(cs: CounselingSession, user: User, name: str, received: uploads.Received) -> SharedFile:
+    """The database row of a stored file; the file goes again if the row cannot be saved."""
+    shared = SharedFile(session_id=cs.id, uploader_id=user.id, original_name=name,
+                        stored_name=received.stored_name, mime=received.mime,
+                        size=received.size, sha256=received.sha256)
+    try:
+        db.session.add(shared)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        uploads.discard(_folder(), received.stored_name)
+        raise
+    return shared
+
+
+def describe(shared: SharedFile) -> dict:
+    """The JSON description of a shared file (also used in FILE messages)."""
+    return {"id": shared.id, "name": shared.original_name, "size": shared.size,
+            "mime": shared.mime, "url": url_for("files.download", file_id=shared.id)}
+
+
+@bp.post("/sessions/<int:session_id>/files")
+@json_login_required
+def upload(session_id: int):
+    """Share a file in an open room: JSON 201 with its description."""
+    cs, _role = participant_session(session_id)
+    if cs.status not in ROOM_OPEN_STATUSES:
+        abort(409, "Files can only be shared while the session is open.")
+    incoming = request.files.get("file")
+    if incoming is None:
+        abort(400, "The upload was empty or incomplete. Choose a file and try again.")
+    received = _receive(session_id, incoming)
+    name = filenames.display_name(incoming.filename, received.mime)
+    shared = _save(cs, current_user, name, received)
+    audit.record("file-upload", "stored", f"file:{shared.id}")
+    current_app.logger.info("file %s stored in session %s (%s, %d bytes)",
+                            shared.id, cs.id, shared.mime, shared.size)
+    return jsonify(describe(shared)), 201
+
+
+def _file_or_404(file_id: int) -> SharedFile:
+    shared = db.session.get(SharedFile, file_id)
+    if shared is None:
+        abort(404, "No such file.")
+    return shared
+
+
+def _file_response(shared: SharedFile):
+    path = _folder() / shared.stored_name
+    if not path.is_file():
+        current_app.logger.error("file %s missing from the upload folder", shared.id)
+        abort(404, "This file is no longer available.")
+    mime = shared.mime + ("; charset=utf-8" if shared.mime == filetypes.PLAIN_TEXT else "")
+    response = send_file(path, mimetype=mime, conditional=False, etag=False, max_age=None)
+    inline = shared.mime in filetypes.INLINE_TYPES
+    response.headers["Content-Disposition"] = filenames.content_disposition(
+        shared.original_name, inline)
+    response.headers.update(DOWNLOAD_HEADERS)
+    return response
+
+
+@bp.get("/files/<int:file_id>")
+@login_required
+def download(file_id: int):
+    """The bytes of a shared file, for the session's two people and admins."""
+    shared = _file_or_404(file_id)
+    cs = db.session.get(CounselingSession, shared.session_id)
+    is_admin = current_user.role is Role.ADMIN
+    if not is_admin and cs.role_of(current_user.id) is None:
+        deny(f"file:{file_id}")
+    if is_admin:
+        audit.record("file-download", "admin-read", f"file:{file_id}")
+    return _file_response(shared)
