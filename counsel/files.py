@@ -41,9 +41,15 @@ def _receive(session_id: int, incoming) -> uploads.Received:
 
 def _save(cs: CounselingSession, user: User, name: str, received: uploads.Received) -> SharedFile:
     """The database row of a stored file; the file goes again if the row cannot be saved."""
-    shared = SharedFile(session_id=cs.id, uploader_id=user.id, original_name=name,
-                        stored_name=received.stored_name, mime=received.mime,
-                        size=received.size, sha256=received.sha256)
+    shared = SharedFile(
+        session_id=cs.id,
+        uploader_id=user.id,
+        original_name=name,
+        stored_name=received.stored_name,
+        mime=received.mime,
+        size=received.size,
+        sha256=received.sha256,
+    )
     try:
         db.session.add(shared)
         db.session.commit()
@@ -56,8 +62,13 @@ def _save(cs: CounselingSession, user: User, name: str, received: uploads.Receiv
 
 def describe(shared: SharedFile) -> dict:
     """The JSON description of a shared file (also used in FILE messages)."""
-    return {"id": shared.id, "name": shared.original_name, "size": shared.size,
-            "mime": shared.mime, "url": url_for("files.download", file_id=shared.id)}
+    return {
+        "id": shared.id,
+        "name": shared.original_name,
+        "size": shared.size,
+        "mime": shared.mime,
+        "url": url_for("files.download", file_id=shared.id),
+    }
 
 
 @bp.post("/sessions/<int:session_id>/files")
@@ -74,8 +85,9 @@ def upload(session_id: int):
     name = filenames.display_name(incoming.filename, received.mime)
     shared = _save(cs, current_user, name, received)
     audit.record("file-upload", "stored", f"file:{shared.id}")
-    current_app.logger.info("file %s stored in session %s (%s, %d bytes)",
-                            shared.id, cs.id, shared.mime, shared.size)
+    current_app.logger.info(
+        "file %s stored in session %s (%s, %d bytes)", shared.id, cs.id, shared.mime, shared.size
+    )
     return jsonify(describe(shared)), 201
 
 
@@ -95,7 +107,8 @@ def _file_response(shared: SharedFile):
     response = send_file(path, mimetype=mime, conditional=False, etag=False, max_age=None)
     inline = shared.mime in filetypes.INLINE_TYPES
     response.headers["Content-Disposition"] = filenames.content_disposition(
-        shared.original_name, inline)
+        shared.original_name, inline
+    )
     response.headers.update(DOWNLOAD_HEADERS)
     return response
 

@@ -43,7 +43,7 @@ def sniff_magic(head: bytes) -> str | None:
 
 
 class TextScan:
-    """Fed the whole file chunk by chunk: is it UTF-8 plain text that no browser takes for markup?"""
+    """Fed a whole file chunk by chunk: is it UTF-8 text that no browser takes for markup?"""
 
     def __init__(self) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")()

@@ -28,24 +28,35 @@ BOUNDARY = "----counselTestBoundary7MA4YWxkTrZu0gW"
 def multipart(data: bytes, name: str, content_type: str) -> bytes:
     """A multipart body with field `file`, its name escaped the way browsers do (WHATWG)."""
     escaped = name.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
-    head = (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
-            f'filename="{escaped}"\r\nContent-Type: {content_type}\r\n\r\n')
+    head = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="{escaped}"\r\nContent-Type: {content_type}\r\n\r\n'
+    )
     return head.encode() + data + f"\r\n--{BOUNDARY}--\r\n".encode()
 
 
-def post_body(client, session_id: int, body: bytes, token: str | None,
-              declared: int | None = None):
+def post_body(client, session_id: int, body: bytes, token: str | None, declared: int | None = None):
     """POST a raw multipart body; `declared` overrides the Content-Length the server sees."""
     headers = {"X-CSRFToken": token} if token else {}
     environ = {"CONTENT_LENGTH": str(len(body) if declared is None else declared)}
     # A BytesIO body: the test client's own encoder leaves temporary files open.
-    return client.post(f"/sessions/{session_id}/files", input_stream=io.BytesIO(body),
-                       content_type=f"multipart/form-data; boundary={BOUNDARY}",
-                       headers=headers, environ_overrides=environ)
+    return client.post(
+        f"/sessions/{session_id}/files",
+        input_stream=io.BytesIO(body),
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        headers=headers,
+        environ_overrides=environ,
+    )
 
 
-def upload(client, session_id: int, data: bytes, name: str = "note.txt",
-           content_type: str = "application/octet-stream", token: str | None = None):
+def upload(
+    client,
+    session_id: int,
+    data: bytes,
+    name: str = "note.txt",
+    content_type: str = "application/octet-stream",
+    token: str | None = None,
+):
     """POST a file the way the room page does: multipart field `file`, header X-CSRFToken."""
     return post_body(client, session_id, multipart(data, name, content_type), token)
 
@@ -65,8 +76,12 @@ def tiny_png() -> bytes:
     """A valid 1x1 PNG."""
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", pixels)
-            + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", pixels)
+        + _chunk(b"IEND", b"")
+    )
 
 
 def tiny_zip() -> bytes:
@@ -81,9 +96,9 @@ SAMPLES = {
     "image/png": tiny_png(),
     "image/jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00" + b"\x00" * 32 + b"\xff\xd9",
     "image/gif": b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01"
-                 b"\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
+    b"\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
     "image/webp": b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07\x10\x11"
-                  b"\x11\x88\x88\xfe\x07\x00",
+    b"\x11\x88\x88\xfe\x07\x00",
     "application/pdf": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
     "text/plain": "Notes for next week: breathe, walk, write. Ünïcode ✓\n".encode(),
 }

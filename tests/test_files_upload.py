@@ -8,8 +8,16 @@ import pytest
 from counsel.extensions import db
 from counsel.models import AuditEvent, SharedFile, Status
 from tests.conftest import make_app
-from tests.roomkit import (SAMPLES, client_for, folder_contents, multipart, post_body, tiny_png,
-                           tiny_zip, token_for)
+from tests.roomkit import (
+    SAMPLES,
+    client_for,
+    folder_contents,
+    multipart,
+    post_body,
+    tiny_png,
+    tiny_zip,
+    token_for,
+)
 from tests.roomkit import upload as post_file
 
 MB = 1024 * 1024
@@ -97,15 +105,22 @@ def test_a_content_length_claiming_too_little_never_stores_the_rest(app, mc, s1)
     assert_nothing_kept(app)
 
 
-@pytest.mark.parametrize(("data", "name", "content_type"), [
-    (b"<html><script>alert(1)</script></html>", "photo.png", "image/png"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "a.svg",
-     "image/svg+xml"),
-    (b"<svg onload=alert(1)>", "a.txt", "text/plain"),
-    (tiny_zip(), "archive.zip", "application/zip"),
-    (tiny_zip(), "archive.png", "image/png"),
-    (b"<?php system($_GET['c']); ?>", "x.php.png", "image/png"),
-], ids=["html-as-png", "svg-script", "svg-as-txt", "zip", "zip-as-png", "php-as-png"])
+@pytest.mark.parametrize(
+    ("data", "name", "content_type"),
+    [
+        (b"<html><script>alert(1)</script></html>", "photo.png", "image/png"),
+        (
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+            "a.svg",
+            "image/svg+xml",
+        ),
+        (b"<svg onload=alert(1)>", "a.txt", "text/plain"),
+        (tiny_zip(), "archive.zip", "application/zip"),
+        (tiny_zip(), "archive.png", "image/png"),
+        (b"<?php system($_GET['c']); ?>", "x.php.png", "image/png"),
+    ],
+    ids=["html-as-png", "svg-script", "svg-as-txt", "zip", "zip-as-png", "php-as-png"],
+)
 def test_disallowed_bytes_are_415_whatever_the_name_says(app, mc, s1, data, name, content_type):
     response = send(mc, s1, data, name, content_type)
     assert response.status_code == 415
@@ -120,8 +135,12 @@ def test_empty_file_is_refused(app, mc, s1):
 
 def test_missing_file_field_is_400(app, mc, s1):
     client, token = mc
-    response = client.post(f"/sessions/{s1.id}/files", headers={"X-CSRFToken": token},
-                           data={"other": "x"}, content_type="multipart/form-data")
+    response = client.post(
+        f"/sessions/{s1.id}/files",
+        headers={"X-CSRFToken": token},
+        data={"other": "x"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400 and response.json["error"] == "bad-request"
 
 
@@ -134,12 +153,15 @@ def test_a_real_png_named_php_is_kept_under_a_random_name(app, mc, s1, tmp_path)
     assert not list(tmp_path.rglob("x.php.png"))
 
 
-@pytest.mark.parametrize(("name", "shown"), [
-    ("../../app.py", "app.py.txt"),
-    ("n" * 300 + ".txt", "n" * 251 + ".txt"),
-    ("invoice\u202etxt.exe", "invoicetxt.exe.txt"),
-    ('"; filename=evil.html', '"; filename=evil.html.txt'),
-])
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("../../app.py", "app.py.txt"),
+        ("n" * 300 + ".txt", "n" * 251 + ".txt"),
+        ("invoice\u202etxt.exe", "invoicetxt.exe.txt"),
+        ('"; filename=evil.html', '"; filename=evil.html.txt'),
+    ],
+)
 def test_hostile_names_are_sanitized_for_display(app, mc, s1, tmp_path, name, shown):
     response = send(mc, s1, SAMPLES["text/plain"], name, "text/plain")
     assert response.status_code == 201
@@ -150,19 +172,24 @@ def test_hostile_names_are_sanitized_for_display(app, mc, s1, tmp_path, name, sh
 
 
 @pytest.mark.parametrize("token_kind", ["none", "garbage", "other-user"])
-def test_upload_without_a_valid_csrf_token_changes_nothing(app, s1, other_member, token_kind,
-                                                           member):
+def test_upload_without_a_valid_csrf_token_changes_nothing(
+    app, s1, other_member, token_kind, member
+):
     client = client_for(app, member)
-    tokens = {"none": None, "garbage": "nope",
-              "other-user": token_for(client_for(app, other_member))}
+    tokens = {
+        "none": None,
+        "garbage": "nope",
+        "other-user": token_for(client_for(app, other_member)),
+    }
     response = post_file(client, s1.id, SAMPLES["text/plain"], token=tokens[token_kind])
     assert response.status_code == 400
     assert response.json["error"] == "csrf"
     assert_nothing_kept(app)
 
 
-@pytest.mark.parametrize("status", [Status.REQUESTED, Status.ENDED, Status.DECLINED,
-                                    Status.CANCELLED])
+@pytest.mark.parametrize(
+    "status", [Status.REQUESTED, Status.ENDED, Status.DECLINED, Status.CANCELLED]
+)
 def test_upload_outside_an_open_room_is_409(app, create_session, member, expert, mc, status):
     closed = create_session(member, expert, status=status)
     response = send(mc, closed, SAMPLES["text/plain"])
@@ -180,8 +207,11 @@ def test_uploads_are_audited_without_contents(app, mc, s1):
     stored = send(mc, s1, secret_phrase, "diary.txt").json
     send(mc, s1, tiny_zip(), "z.zip")
     with app.app_context():
-        events = list(db.session.scalars(
-            db.select(AuditEvent).where(AuditEvent.action == "file-upload")))
+        events = list(
+            db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "file-upload"))
+        )
     assert [(e.result, e.target) for e in events] == [
-        ("stored", f"file:{stored['id']}"), ("refused-415", f"session:{s1.id}")]
+        ("stored", f"file:{stored['id']}"),
+        ("refused-415", f"session:{s1.id}"),
+    ]
     assert all("zebra" not in f"{e.target}{e.subject}" for e in events)
