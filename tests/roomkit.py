@@ -1,11 +1,16 @@
 """Helpers for the room, file and ICE tests: a client per person, uploads, sample files."""
 
+import hashlib
 import io
+import secrets
 import struct
 import zipfile
 import zlib
 from pathlib import Path
 
+from counsel.extensions import db
+from counsel.models import AuditEvent, SharedFile
+from counsel.uploads import upload_folder
 from tests.conftest import csrf_token, login
 
 
@@ -18,8 +23,9 @@ def client_for(app, user=None):
 
 
 def token_for(client, logged_in: bool = True) -> str:
-    """A CSRF token of this client's session (every logged-in page carries the logout form)."""
-    return csrf_token(client, "/" if logged_in else "/login")
+    """A CSRF token of this client's session, scraped from a page that has one."""
+    # Every page of a logged-in user, even a 404 and whatever the role, has the logout form.
+    return csrf_token(client, "/no-such-page" if logged_in else "/login")
 
 
 BOUNDARY = "----counselTestBoundary7MA4YWxkTrZu0gW"
@@ -102,3 +108,38 @@ SAMPLES = {
     "application/pdf": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
     "text/plain": "Notes for next week: breathe, walk, write. Ünïcode ✓\n".encode(),
 }
+
+
+def add_file(
+    app,
+    session,
+    uploader,
+    data: bytes = b"hello",
+    mime: str = "text/plain",
+    name: str = "hello.txt",
+) -> int:
+    """Store a shared file directly (bytes in the upload folder, a row) and return its id."""
+    stored = secrets.token_hex(16)
+    (upload_folder(app.config["COUNSEL_UPLOAD_DIR"]) / stored).write_bytes(data)
+    with app.app_context():
+        row = SharedFile(
+            session_id=session.id,
+            uploader_id=uploader.id,
+            original_name=name,
+            stored_name=stored,
+            mime=mime,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+
+def audit_events(app, action: str | None = None) -> list[tuple[str, str, str]]:
+    """(action, result, target) of every audit event, oldest first."""
+    query = db.select(AuditEvent).order_by(AuditEvent.id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    with app.app_context():
+        return [(e.action, e.result, e.target) for e in db.session.scalars(query)]
