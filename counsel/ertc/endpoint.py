@@ -94,6 +94,6 @@ def ertc(ws) -> None:
         ticket.role,
         ticket.user_id,
         queue_size=config.get("ERTC_QUEUE_SIZE", 256),
-        send_timeout=config.get("ERTC_SEND_TIMEOUT", 10.0),
+        send_timeout=config.get("ERTC_SEND_TIMEOUT", 8.0),
     )
     serve(conn, get_relay(), ticket.after, _guard())

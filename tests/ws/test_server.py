@@ -1,0 +1,60 @@
+"""A second server on the same database: the per-worker socket cap and SIGTERM's 1012."""
+
+import threading
+import time
+import urllib.request
+
+import pytest
+import websocket
+
+from tests.ws.client import Peer, open_socket
+from tests.ws.conftest import Stack, ledger_rows, server_for
+
+
+@pytest.fixture(scope="module")
+def small(stack, tmp_path_factory) -> Stack:
+    """A server that holds at most two sockets."""
+    log_path = tmp_path_factory.mktemp("small") / "server.log"
+    server = server_for(stack.app, log_path, COUNSEL_MAX_SOCKETS_PER_WORKER="2").start()
+    yield Stack(server, stack.app)
+    server.stop()
+
+
+def join(small: Stack, person, session_id: int) -> Peer:
+    peer = Peer(open_socket(small.server.ws_url, session_id, person.cookie, small.origin))
+    peer.expect(event="welcome")
+    return peer
+
+
+def test_socket_over_the_cap_gets_503_and_pages_still_work(small, people, new_session):
+    session_id = new_session()
+    first, second = join(small, people["member"], session_id), join(small, people["expert"],
+                                                                     session_id)
+    started = time.monotonic()
+    with pytest.raises(websocket.WebSocketBadStatusException) as caught:
+        open_socket(small.server.ws_url, new_session(), people["member"].cookie, small.origin)
+    assert caught.value.status_code == 503 and time.monotonic() - started < 1
+    with urllib.request.urlopen(small.server.url + "/healthz", timeout=2) as response:
+        assert response.status == 200
+    first.close()
+    second.close()
+
+
+def test_sigterm_closes_sockets_with_1012_and_keeps_what_was_acked(small, people, new_session):
+    time.sleep(0.3)  # the previous test's sockets leave the cap
+    session_id = new_session()
+    member, expert = join(small, people["member"], session_id), join(small, people["expert"],
+                                                                     session_id)
+    member.txt("before the restart", client_id="pre-restart")
+    ack = member.expect(type="TXT")
+    stopping = threading.Thread(target=small.server.stop)
+    started = time.monotonic()
+    stopping.start()
+    assert member.expect_close(timeout=5) == 1012
+    assert expert.expect_close(timeout=5) == 1012
+    closed_after = time.monotonic() - started
+    stopping.join()
+    assert closed_after < 2 and small.server.process.returncode == 0
+    assert [row.seq for row in ledger_rows(small, session_id) if row.type == "TXT"] == [ack["seq"]]
+    member.close()
+    expert.close()
