@@ -96,7 +96,7 @@ def room(session_id: int):
         "room/room.html",
         cs=cs,
         role=role.value,
-        me=current_user,
+        me=current_user._get_current_object(),
         peer=cs.expert if role is Role.MEMBER else cs.member,
         max_upload_mb=current_app.config["MAX_UPLOAD_MB"],
         grace_seconds=current_app.config["PRESENCE_GRACE_SECONDS"],
