@@ -70,6 +70,9 @@ def _admit(session_id: int, after: int):
     g.ertc_ticket = Ticket(session.id, role.value, current_user.id, after)
     # No permessage-deflate: a compressed frame could inflate past the size limit.
     request.environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+    # End the checks' transaction now: the upgrade that follows yields to other greenlets,
+    # and an open SQLite transaction (BEGIN IMMEDIATE) would make their writes wait.
+    db.session.commit()
     return None
 
 
@@ -86,7 +89,7 @@ def _guard() -> FloodGuard:
 def ertc(ws) -> None:
     """One participant's socket for the session's whole call."""
     ticket: Ticket = g.ertc_ticket
-    db.session.remove()  # the checks' transaction must not stay open for the call
+    db.session.remove()  # no database session is held for the call's whole life
     config = current_app.config
     conn = Connection(
         ws,

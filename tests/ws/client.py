@@ -132,9 +132,14 @@ class Peer:
         self.ws.shutdown()  # close() leaves the socket open when the server closed first
 
 
-def open_socket(ws_url: str, session_id: int | str | None, cookie: str | None = None,
-                origin: str | None = None, after: int | None = None,
-                timeout: float = 5) -> websocket.WebSocket:
+def open_socket(
+    ws_url: str,
+    session_id: int | str | None,
+    cookie: str | None = None,
+    origin: str | None = None,
+    after: int | None = None,
+    timeout: float = 5,
+) -> websocket.WebSocket:
     """Open /ertc; raises WebSocketBadStatusException (with status_code) when refused."""
     query = {} if session_id is None else {"session": session_id}
     if after is not None:
@@ -148,9 +153,14 @@ def open_socket(ws_url: str, session_id: int | str | None, cookie: str | None = 
     return websocket.create_connection(url, **options)
 
 
-def raw_upgrade(port: int, cookie: str, session_id: int, origin: str,
-                extra_headers: tuple[str, ...] = (), rcvbuf: int | None = None,
-                ) -> tuple[socket.socket, str]:
+def raw_upgrade(
+    port: int,
+    cookie: str,
+    session_id: int,
+    origin: str,
+    extra_headers: tuple[str, ...] = (),
+    rcvbuf: int | None = None,
+) -> tuple[socket.socket, str]:
     """Do the upgrade by hand and return the socket and the response head; then read nothing.
 
     A peer that never reads also never answers a ping: the silent or stalled browser.
@@ -160,10 +170,17 @@ def raw_upgrade(port: int, cookie: str, session_id: int, origin: str,
         raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     raw.connect(("127.0.0.1", port))
     key = base64.b64encode(os.urandom(16)).decode()
-    lines = [f"GET /ertc?session={session_id} HTTP/1.1", f"Host: 127.0.0.1:{port}",
-             "Upgrade: websocket", "Connection: Upgrade", f"Sec-WebSocket-Key: {key}",
-             "Sec-WebSocket-Version: 13", f"Origin: {origin}", f"Cookie: {cookie}",
-             *extra_headers]
+    lines = [
+        f"GET /ertc?session={session_id} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        f"Sec-WebSocket-Key: {key}",
+        "Sec-WebSocket-Version: 13",
+        f"Origin: {origin}",
+        f"Cookie: {cookie}",
+        *extra_headers,
+    ]
     raw.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
     head = b""
     while b"\r\n\r\n" not in head:

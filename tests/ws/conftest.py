@@ -39,8 +39,7 @@ class Stack:
 def add_user(app, role: Role, email: str) -> Person:
     """A user with the shared test password, saved to the shared database."""
     with app.app_context():
-        user = User(email=email, name=email.split("@")[0], role=role,
-                    password_hash=PASSWORD_HASH)
+        user = User(email=email, name=email.split("@")[0], role=role, password_hash=PASSWORD_HASH)
         db.session.add(user)
         db.session.commit()
         return Person(user.id, email, role)
@@ -75,8 +74,13 @@ def stack(tmp_path_factory):
 @pytest.fixture(scope="package")
 def people(stack) -> dict[str, Person]:
     """member, expert, other_member, other_expert, admin: each logged in once."""
-    roles = {"member": Role.MEMBER, "expert": Role.EXPERT, "other_member": Role.MEMBER,
-             "other_expert": Role.EXPERT, "admin": Role.ADMIN}
+    roles = {
+        "member": Role.MEMBER,
+        "expert": Role.EXPERT,
+        "other_member": Role.MEMBER,
+        "other_expert": Role.EXPERT,
+        "admin": Role.ADMIN,
+    }
     found = {}
     for name, role in roles.items():
         person = add_user(stack.app, role, f"{name}@ws.test")
@@ -89,12 +93,16 @@ def people(stack) -> dict[str, Person]:
 def new_session(stack, people) -> Callable[..., int]:
     """new_session(status=ACCEPTED, member=None, expert=None) -> the id of a fresh session."""
 
-    def _create(status: Status = Status.ACCEPTED, member: Person | None = None,
-                expert: Person | None = None) -> int:
+    def _create(
+        status: Status = Status.ACCEPTED, member: Person | None = None, expert: Person | None = None
+    ) -> int:
         with stack.app.app_context():
-            session = CounselingSession(member_id=(member or people["member"]).id,
-                                        expert_id=(expert or people["expert"]).id,
-                                        topic="ws test", status=status)
+            session = CounselingSession(
+                member_id=(member or people["member"]).id,
+                expert_id=(expert or people["expert"]).id,
+                topic="ws test",
+                status=status,
+            )
             db.session.add(session)
             db.session.commit()
             return session.id
@@ -107,11 +115,13 @@ def connect(stack, people) -> Callable[..., Peer]:
     """connect(person_name_or_Person, session_id, after=None) -> a Peer that has its welcome."""
     opened: list[Peer] = []
 
-    def _connect(who: str | Person, session_id: int, after: int | None = None,
-                 welcome: bool = True) -> Peer:
+    def _connect(
+        who: str | Person, session_id: int, after: int | None = None, welcome: bool = True
+    ) -> Peer:
         person = people[who] if isinstance(who, str) else who
-        peer = Peer(open_socket(stack.server.ws_url, session_id, person.cookie, stack.origin,
-                                after))
+        peer = Peer(
+            open_socket(stack.server.ws_url, session_id, person.cookie, stack.origin, after)
+        )
         opened.append(peer)
         if welcome:
             peer.welcome = peer.expect(event="welcome")
@@ -134,7 +144,10 @@ def pair(connect, new_session):
 
 def ledger_rows(stack, session_id) -> list[LedgerEntry]:
     with stack.app.app_context():
-        rows = db.session.scalars(db.select(LedgerEntry).where(
-            LedgerEntry.session_id == session_id).order_by(LedgerEntry.seq)).all()
+        rows = db.session.scalars(
+            db.select(LedgerEntry)
+            .where(LedgerEntry.session_id == session_id)
+            .order_by(LedgerEntry.seq)
+        ).all()
         db.session.expunge_all()
         return rows

@@ -33,27 +33,37 @@ def test_people_outside_the_session_get_403(stack, people, new_session, outsider
     session_id = new_session()
     assert refused(stack, session_id, people[outsider].cookie) == 403
     with stack.app.app_context():
-        denied = db.session.scalars(db.select(AuditEvent).where(
-            AuditEvent.user_id == people[outsider].id,
-            AuditEvent.target == f"session:{session_id}")).all()
+        denied = db.session.scalars(
+            db.select(AuditEvent).where(
+                AuditEvent.user_id == people[outsider].id,
+                AuditEvent.target == f"session:{session_id}",
+            )
+        ).all()
     assert [event.result for event in denied] == ["denied"]
 
 
-@pytest.mark.parametrize("origin", [
-    "https://evil.example",
-    "https://app.example.evil.com",
-    "null",
-    None,  # no Origin header at all
-])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://evil.example",
+        "https://app.example.evil.com",
+        "null",
+        None,  # no Origin header at all
+    ],
+)
 def test_foreign_origins_get_403(stack, people, new_session, origin):
     assert refused(stack, new_session(), people["member"].cookie, origin) == 403
 
 
 def test_other_scheme_port_or_host_of_our_own_origin_gets_403(stack, people, new_session):
     port = stack.server.port
-    variants = [f"https://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}",
-                f"http://localhost:{port}", f"http://127.0.0.1:{port}.evil.com",
-                f"HTTP://127.0.0.1:{port}"]
+    variants = [
+        f"https://127.0.0.1:{port}",
+        f"http://127.0.0.1:{port + 1}",
+        f"http://localhost:{port}",
+        f"http://127.0.0.1:{port}.evil.com",
+        f"HTTP://127.0.0.1:{port}",
+    ]
     session_id = new_session()
     for origin in variants:
         assert refused(stack, session_id, people["member"].cookie, origin) == 403, origin
@@ -75,8 +85,9 @@ def test_malformed_after_gets_400(stack, people, new_session):
     assert refused(stack, new_session(), people["member"].cookie, after="x") == 400
 
 
-@pytest.mark.parametrize("status", [Status.REQUESTED, Status.ENDED, Status.DECLINED,
-                                    Status.CANCELLED])
+@pytest.mark.parametrize(
+    "status", [Status.REQUESTED, Status.ENDED, Status.DECLINED, Status.CANCELLED]
+)
 def test_sessions_not_accepted_or_live_get_409(stack, people, new_session, status):
     assert refused(stack, new_session(status), people["expert"].cookie) == 409
 
@@ -89,8 +100,13 @@ def test_both_participants_get_in_accepted_and_live_sessions(connect, new_sessio
 
 
 def test_compression_is_never_negotiated(stack, people, new_session):
-    raw, head = raw_upgrade(stack.server.port, people["member"].cookie, new_session(),
-                            stack.origin, ("Sec-WebSocket-Extensions: permessage-deflate",))
+    raw, head = raw_upgrade(
+        stack.server.port,
+        people["member"].cookie,
+        new_session(),
+        stack.origin,
+        ("Sec-WebSocket-Extensions: permessage-deflate",),
+    )
     raw.close()
     assert head.startswith("HTTP/1.1 101")
     assert "permessage-deflate" not in head.lower()

@@ -10,14 +10,14 @@ BIG_SDP = "v=0\r\n" + "a=x-padding:" + "p" * 49_000 + "\r\n"
 
 def quiet_member(stack, people, session_id):
     """The member's socket: upgraded, then never read again (no pongs either)."""
-    raw, head = raw_upgrade(stack.server.port, people["member"].cookie, session_id,
-                            stack.origin, rcvbuf=4096)
+    raw, head = raw_upgrade(
+        stack.server.port, people["member"].cookie, session_id, stack.origin, rcvbuf=4096
+    )
     assert head.startswith("HTTP/1.1 101")
     return raw
 
 
-def test_peer_that_stops_reading_does_not_stall_the_sender(stack, people, connect,
-                                                          new_session):
+def test_peer_that_stops_reading_does_not_stall_the_sender(stack, people, connect, new_session):
     session_id = new_session()
     expert = connect("expert", session_id)
     raw = quiet_member(stack, people, session_id)
@@ -41,12 +41,15 @@ def test_peer_that_stops_reading_does_not_stall_the_sender(stack, people, connec
     assert left["reason"] == "timeout" and time.monotonic() - went_quiet < 15
     raw.close()
     log = stack.server.log_path.read_text()
-    assert f"send timed out session={session_id}" in log or \
-        f"dropping slow socket session={session_id}" in log
+    assert (
+        f"send timed out session={session_id}" in log
+        or f"dropping slow socket session={session_id}" in log
+    )
 
 
-def test_silent_peer_is_dropped_with_left_timeout_within_15_seconds(stack, people, connect,
-                                                                    new_session):
+def test_silent_peer_is_dropped_with_left_timeout_within_15_seconds(
+    stack, people, connect, new_session
+):
     session_id = new_session()
     expert = connect("expert", session_id)
     raw = quiet_member(stack, people, session_id)

@@ -15,8 +15,17 @@ def txt_rows(stack, session_id):
 
 def test_txt_is_stored_then_sent_to_both_with_server_fields(stack, people, pair):
     member, expert, session_id = pair
-    member.send({"type": "TXT", "text": "<img src=x onerror=alert(1)>", "client_id": "c-1",
-                 "from": "expert", "seq": 999, "ts": "1999-01-01T00:00:00Z", "html": True})
+    member.send(
+        {
+            "type": "TXT",
+            "text": "<img src=x onerror=alert(1)>",
+            "client_id": "c-1",
+            "from": "expert",
+            "seq": 999,
+            "ts": "1999-01-01T00:00:00Z",
+            "html": True,
+        }
+    )
     ack = member.expect(type="TXT")
     assert expert.expect(type="TXT") == ack
     assert ack["from"] == "member" and ack["client_id"] == "c-1"

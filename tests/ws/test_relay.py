@@ -8,16 +8,23 @@ from tests.ws.client import Closed
 from tests.ws.conftest import ledger_rows
 
 SDP = "v=0\r\no=- 46117 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
-CANDIDATE = {"candidate": "candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host",
-             "sdpMid": "0", "sdpMLineIndex": 0, "usernameFragment": "abcd"}
+CANDIDATE = {
+    "candidate": "candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host",
+    "sdpMid": "0",
+    "sdpMLineIndex": 0,
+    "usernameFragment": "abcd",
+}
 
 
-@pytest.mark.parametrize("frame", [
-    {"type": "offer", "sdp": SDP},
-    {"type": "answer", "sdp": SDP},
-    {"type": "candidate", "candidate": CANDIDATE},
-    {"type": "candidate", "candidate": None},
-])
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"type": "offer", "sdp": SDP},
+        {"type": "answer", "sdp": SDP},
+        {"type": "candidate", "candidate": CANDIDATE},
+        {"type": "candidate", "candidate": None},
+    ],
+)
 def test_signaling_is_relayed_to_the_peer_with_the_server_sender(pair, frame):
     member, expert, _ = pair
     expert.send({**frame, "from": "member", "seq": 7, "role": "admin", "x": 1})
@@ -35,8 +42,11 @@ def test_signaling_is_not_stored(stack, pair):
 @pytest.mark.parametrize("kind", ["offer", "answer", "candidate"])
 def test_signaling_without_a_peer_gets_peer_absent(connect, new_session, kind):
     member = connect("member", new_session())
-    frame = {"type": kind, "sdp": SDP} if kind != "candidate" else {"type": kind,
-                                                                      "candidate": CANDIDATE}
+    frame = (
+        {"type": kind, "sdp": SDP}
+        if kind != "candidate"
+        else {"type": kind, "candidate": CANDIDATE}
+    )
     member.send(frame)
     assert member.expect(event="error")["code"] == "peer-absent"
 
@@ -45,9 +55,16 @@ def test_welcome_tells_role_politeness_presence_and_last_seq(connect, new_sessio
     session_id = new_session()
     member = connect("member", session_id)
     expert = connect("expert", session_id)
-    assert member.welcome == {"type": "SYS", "from": "server", "event": "welcome",
-                              "role": "member", "polite": True, "peer_present": False,
-                              "last_seq": 1, "grace": 60}
+    assert member.welcome == {
+        "type": "SYS",
+        "from": "server",
+        "event": "welcome",
+        "role": "member",
+        "polite": True,
+        "peer_present": False,
+        "last_seq": 1,
+        "grace": 60,
+    }
     assert expert.welcome["polite"] is False and expert.welcome["peer_present"] is True
     assert expert.welcome["last_seq"] == 2
 
@@ -60,21 +77,24 @@ def test_peer_is_told_joined_and_left_closed(pair):
     assert isinstance(left["seq"], int) and left["ts"].endswith("Z")
 
 
-@pytest.mark.parametrize(("frame", "code"), [
-    ("{", "bad-json"),
-    ("[]", "bad-json"),
-    ("123", "bad-json"),
-    ('{"type": "TXT", "text": NaN, "client_id": "a"}', "bad-json"),
-    ("[" * 5000 + "]" * 5000, "bad-json"),
-    ('{"type": 1}', "unknown-type"),
-    ('{"type": "ADMIN"}', "unknown-type"),
-    ('{"type": "TXT"}', "bad-field"),
-    ('{"type": "TXT", "text": {"a": 1}, "client_id": "a"}', "bad-field"),
-    ('{"type": "offer", "sdp": "' + "x" * 60_000 + '"}', "bad-field"),
-    ('{"type": "candidate", "candidate": 42}', "bad-field"),
-    ('{"type": "CAM", "video": 1, "audio": true}', "bad-field"),
-    ('{"type": "SYS", "event": "welcome"}', "not-allowed"),
-])
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ("{", "bad-json"),
+        ("[]", "bad-json"),
+        ("123", "bad-json"),
+        ('{"type": "TXT", "text": NaN, "client_id": "a"}', "bad-json"),
+        ("[" * 5000 + "]" * 5000, "bad-json"),
+        ('{"type": 1}', "unknown-type"),
+        ('{"type": "ADMIN"}', "unknown-type"),
+        ('{"type": "TXT"}', "bad-field"),
+        ('{"type": "TXT", "text": {"a": 1}, "client_id": "a"}', "bad-field"),
+        ('{"type": "offer", "sdp": "' + "x" * 60_000 + '"}', "bad-field"),
+        ('{"type": "candidate", "candidate": 42}', "bad-field"),
+        ('{"type": "CAM", "video": 1, "audio": true}', "bad-field"),
+        ('{"type": "SYS", "event": "welcome"}', "not-allowed"),
+    ],
+)
 def test_bad_frames_get_an_error_and_the_next_message_still_works(stack, pair, frame, code):
     member, expert, session_id = pair
     before = len(ledger_rows(stack, session_id))
@@ -99,16 +119,25 @@ def test_cam_is_stored_and_relayed(stack, pair):
     got = member.expect(type="CAM")
     assert (got["from"], got["video"], got["audio"]) == ("expert", False, True)
     stored = ledger_rows(stack, session_id)[-1]
-    assert (stored.type, stored.seq, stored.payload) == ("CAM", got["seq"],
-                                                         {"video": False, "audio": True})
+    assert (stored.type, stored.seq, stored.payload) == (
+        "CAM",
+        got["seq"],
+        {"video": False, "audio": True},
+    )
 
 
 def add_file(stack, session_id: int, uploader_id: int, name: str = "notes.pdf") -> int:
     """A SharedFile row as the upload route would leave it."""
     with stack.app.app_context():
-        shared = SharedFile(session_id=session_id, uploader_id=uploader_id, original_name=name,
-                            stored_name=f"{session_id}-{uploader_id}-{name}",
-                            mime="application/pdf", size=1234, sha256="0" * 64)
+        shared = SharedFile(
+            session_id=session_id,
+            uploader_id=uploader_id,
+            original_name=name,
+            stored_name=f"{session_id}-{uploader_id}-{name}",
+            mime="application/pdf",
+            size=1234,
+            sha256="0" * 64,
+        )
         db.session.add(shared)
         db.session.commit()
         return shared.id
@@ -121,8 +150,7 @@ def test_file_is_sent_to_both_with_its_details(stack, people, pair):
     for peer in (member, expert):
         got = peer.expect(type="FILE")
         assert (got["name"], got["size"], got["mime"]) == ("notes.pdf", 1234, "application/pdf")
-        assert (got["url"], got["file_id"], got["from"]) == (f"/files/{file_id}", file_id,
-                                                             "expert")
+        assert (got["url"], got["file_id"], got["from"]) == (f"/files/{file_id}", file_id, "expert")
 
 
 @pytest.mark.parametrize("whose", ["other_session", "peer_upload", "missing"])
@@ -135,6 +163,7 @@ def test_file_of_another_session_or_person_is_refused(stack, people, pair, new_s
     }[whose]()
     expert.send({"type": "FILE", "file_id": file_id})
     assert expert.expect(event="error")["code"] == "not-allowed"
-    assert not [f for f in member.quiet(0.3) if not isinstance(f, Closed) and
-                f.get("type") == "FILE"]
+    assert not [
+        f for f in member.quiet(0.3) if not isinstance(f, Closed) and f.get("type") == "FILE"
+    ]
     assert [row.type for row in ledger_rows(stack, session_id)] == ["SYS", "SYS"]

@@ -28,8 +28,10 @@ def join(small: Stack, person, session_id: int) -> Peer:
 
 def test_socket_over_the_cap_gets_503_and_pages_still_work(small, people, new_session):
     session_id = new_session()
-    first, second = join(small, people["member"], session_id), join(small, people["expert"],
-                                                                     session_id)
+    first, second = (
+        join(small, people["member"], session_id),
+        join(small, people["expert"], session_id),
+    )
     started = time.monotonic()
     with pytest.raises(websocket.WebSocketBadStatusException) as caught:
         open_socket(small.server.ws_url, new_session(), people["member"].cookie, small.origin)
@@ -43,8 +45,10 @@ def test_socket_over_the_cap_gets_503_and_pages_still_work(small, people, new_se
 def test_sigterm_closes_sockets_with_1012_and_keeps_what_was_acked(small, people, new_session):
     time.sleep(0.3)  # the previous test's sockets leave the cap
     session_id = new_session()
-    member, expert = join(small, people["member"], session_id), join(small, people["expert"],
-                                                                     session_id)
+    member, expert = (
+        join(small, people["member"], session_id),
+        join(small, people["expert"], session_id),
+    )
     member.txt("before the restart", client_id="pre-restart")
     ack = member.expect(type="TXT")
     stopping = threading.Thread(target=small.server.stop)
