@@ -103,8 +103,8 @@ def _file_response(shared: SharedFile):
     if not path.is_file():
         current_app.logger.error("file %s missing from the upload folder", shared.id)
         abort(404, "This file is no longer available.")
-    mime = shared.mime + ("; charset=utf-8" if shared.mime == filetypes.PLAIN_TEXT else "")
-    response = send_file(path, mimetype=mime, conditional=False, etag=False, max_age=None)
+    # Flask adds "; charset=utf-8" to text/plain itself.
+    response = send_file(path, mimetype=shared.mime, conditional=False, etag=False, max_age=None)
     inline = shared.mime in filetypes.INLINE_TYPES
     response.headers["Content-Disposition"] = filenames.content_disposition(
         shared.original_name, inline
