@@ -1,11 +1,16 @@
 /**
  * The call: which Peer is current, when to build a new one, and ICE restarts.
  *
- * Events: remote {stream}, state {state} where state is a connectionState or "none".
+ * Who offers: the side that arrives (its welcome says the peer is present) builds a connection
+ * and offers; the side that was waiting (it hears `joined`) drops a broken connection and
+ * answers. Offers still may cross (ICE restarts, new tracks): perfect negotiation handles that.
+ *
+ * Events: remote {stream}, state {state} where state is a connectionState, "restarting" or "none".
  */
 
 import { Peer } from "./peer.js";
 
+const CONNECT_TIMEOUT_MS = 8000; // a new connection not connected by then gets an ICE restart
 const DISCONNECTED_GRACE_MS = 3000; // `disconnected` often heals by itself within a second or two
 const RESTART_TIMEOUT_MS = 10000; // a restart that has not connected by then is tried again
 const MAX_RESTARTS = 3; // after that, a new connection altogether
@@ -19,28 +24,38 @@ export class Call extends EventTarget {
     this.polite = true;
     this.peer = null;
     this.localStream = null;
-    this.noMedia = false;
     this.ice = null;
     this.queue = Promise.resolve();
     this.restartTimer = null;
     this.restarts = 0;
+    this.verbose = new URLSearchParams(location.search).has("debug");
   }
 
   get state() {
     return this.peer ? this.peer.state : "none";
   }
 
-  /** Our camera and microphone (or none when they failed): used now and by every new Peer. */
-  setLocalStream(stream) {
-    this.localStream = stream;
-    this.noMedia = !stream || stream.getTracks().length === 0;
-    if (this.peer && !this.noMedia) this.peer.setLocalStream(stream);
+  get hasTracks() {
+    return Boolean(this.localStream && this.localStream.getTracks().length);
   }
 
-  /** The peer is present on the signaling server: keep a healthy call, else start a new one. */
-  peerPresent() {
+  /** Our camera and microphone (null when they failed): used now and by every new Peer. */
+  setLocalStream(stream) {
+    this.localStream = stream;
+    if (this.peer && this.hasTracks) this.peer.setLocalStream(stream);
+  }
+
+  /** We arrived and the peer is here: keep a healthy call, else start a new one and offer. */
+  arrived() {
     this.enqueue(async () => {
-      if (!this.peer?.healthy) await this.rebuild();
+      if (!this.peer?.healthy) await this.rebuild(true);
+    });
+  }
+
+  /** The peer (re)joined: keep a healthy call, else drop ours and wait for the peer's offer. */
+  joined() {
+    this.enqueue(async () => {
+      if (!this.peer?.healthy) this.close();
     });
   }
 
@@ -54,43 +69,54 @@ export class Call extends EventTarget {
     if (this.peer) this.peer.lost = true;
   }
 
+  debug(...words) {
+    if (this.verbose) console.debug("counsel call:", ...words);
+  }
+
   enqueue(task) {
     this.queue = this.queue.then(task).catch((error) => console.warn("counsel:", error.name));
   }
 
   async apply(frame) {
-    if (!this.peer) {
-      if (frame.type !== "offer") return; // candidates and answers of a connection we dropped
-      await this.rebuild();
-    }
+    if (!this.peer && frame.type !== "offer") return; // from a connection we dropped
+    if (!this.peer) await this.rebuild(false);
     const result = await this.peer.handle(frame);
+    this.debug("in", frame.type, result, this.peer.pc.signalingState);
     if (result !== "stale") return;
     // The peer reloaded or moved to another tab: its offer starts a new connection.
-    await this.rebuild(frame.type === "offer");
+    await this.rebuild(frame.type !== "offer");
     if (frame.type === "offer") await this.peer.handle(frame);
   }
 
-  /** Drop the current connection and start a new one; quiet ones only answer. */
-  async rebuild(quiet = false) {
+  /** Drop the current connection and start a new one that offers, or only answers. */
+  async rebuild(offering) {
     this.close();
-    const ice = await this.iceServers(false);
-    const peer = new Peer({ polite: this.polite, iceServers: ice, send: this.send });
+    const peer = new Peer({ polite: this.polite, iceServers: await this.iceServers(false),
+                            send: this.send });
     this.peer = peer;
     this.restarts = 0;
+    this.debug("new connection", offering ? "offering" : "answering", "tracks", this.hasTracks);
     peer.addEventListener("track", ({ detail }) => this.emit("remote", detail));
+    peer.addEventListener("sent", ({ detail }) => this.debug("out", detail.type, detail.sent));
     peer.addEventListener("connectionstatechange", ({ detail }) => this.changed(peer, detail));
-    if (this.localStream && !this.noMedia) peer.setLocalStream(this.localStream);
-    else if (this.noMedia && !quiet) peer.receiveOnly();
+    if (this.hasTracks) peer.setLocalStream(this.localStream);
+    else if (offering) peer.receiveOnly(); // our tracks, if they come, reuse these transceivers
     this.emit("state", { state: peer.state });
+    this.later(CONNECT_TIMEOUT_MS);
   }
 
   changed(peer, { state }) {
     if (peer !== this.peer) return;
+    this.debug("state", state);
     this.emit("state", { state });
-    clearTimeout(this.restartTimer);
-    if (state === "connected") this.restarts = 0;
-    else if (state === "failed") this.restart();
-    else if (state === "disconnected") this.later(DISCONNECTED_GRACE_MS);
+    if (state === "connected") {
+      clearTimeout(this.restartTimer);
+      this.restarts = 0;
+    } else if (state === "failed") {
+      this.restart();
+    } else if (state === "disconnected") {
+      this.later(DISCONNECTED_GRACE_MS);
+    }
   }
 
   later(ms) {
@@ -104,7 +130,8 @@ export class Call extends EventTarget {
       const peer = this.peer;
       if (!peer || peer.state === "connected") return;
       this.restarts += 1;
-      if (this.restarts > MAX_RESTARTS) return this.rebuild();
+      if (this.restarts > MAX_RESTARTS) return this.rebuild(true);
+      this.debug("ice restart", this.restarts);
       peer.restartIce(await this.iceServers(true));
       this.emit("state", { state: "restarting" });
       this.later(RESTART_TIMEOUT_MS);

@@ -74,11 +74,14 @@ export class Peer extends EventTarget {
 
   sendDescription() {
     const { type, sdp } = this.pc.localDescription;
-    if (!this.send({ type, sdp })) this.lost = true;
+    const sent = this.send({ type, sdp });
+    if (!sent) this.lost = true;
+    this.emit("sent", { type, sent });
   }
 
   sendCandidate(candidate) {
-    this.send({ type: "candidate", candidate: candidate ? candidate.toJSON() : null });
+    const sent = this.send({ type: "candidate", candidate: candidate ? candidate.toJSON() : null });
+    this.emit("sent", { type: candidate ? "candidate" : "end-of-candidates", sent });
   }
 
   /**

@@ -76,11 +76,12 @@ class Room {
   }
 
   welcome(frame) {
+    this.call.debug("welcome: peer present", frame.peer_present, "last_seq", frame.last_seq);
     this.call.polite = Boolean(frame.polite);
     this.status.setLink(true);
     if (frame.peer_present) {
       this.status.peerHere();
-      this.call.peerPresent();
+      this.call.arrived();
     } else {
       this.status.peerAway();
     }
@@ -102,9 +103,10 @@ class Room {
   /** Live presence of the peer; history says nothing about now. */
   presence(entry) {
     if (entry.role === this.role) return;
+    this.call.debug("presence", entry.event, entry.seq);
     if (entry.event === "joined") {
       this.status.peerHere();
-      this.call.peerPresent();
+      this.call.joined();
     } else if (entry.event === "left") {
       this.status.peerAway();
     }
@@ -155,6 +157,7 @@ class Room {
     $("media-problem-text").textContent = problem || "";
     $("media-retry").hidden = !problem;
     this.controls.setStream(stream);
+    this.call.debug("media", stream ? stream.getTracks().length : 0, problem ? "problem" : "");
     this.call.setLocalStream(stream);
   }
 

@@ -32,10 +32,15 @@ PEOPLE = {"expert": ("expert@browser.test", "Erin Expert"),
           "member": ("member@browser.test", "Mia Member")}
 
 
+def network_interfaces() -> set[str]:
+    """Interfaces of this process's network namespace (/sys/class/net shows the host's)."""
+    lines = Path("/proc/net/dev").read_text().splitlines()[2:]
+    return {line.split(":", 1)[0].strip() for line in lines}
+
+
 def _skip_reason() -> str | None:
     """Why this machine cannot run real calls here, or None."""
-    interfaces = set(os.listdir("/sys/class/net"))
-    if interfaces != {"lo"}:
+    if network_interfaces() != {"lo"}:
         return f"browser tests need a loopback-only network namespace ({RUN_HINT})"
     if not Path(CHROMIUM).exists():
         return "browser tests need Debian's Chromium: apt-get install -y chromium"
@@ -141,10 +146,24 @@ def logins(browser, live) -> dict[str, dict]:
     return states
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On failure, add what each person's browser said and the server's log to the report."""
+    report = yield
+    if report.failed and hasattr(item, "people"):
+        for someone in item.people:
+            report.sections.append((f"browser of the {someone.role}", someone.report()))
+        log = item.funcargs.get("workdir")
+        if log and (log / "gunicorn.log").exists():
+            report.sections.append(("server log", (log / "gunicorn.log").read_text()[-4000:]))
+    return report
+
+
 @pytest.fixture
-def person(browser, live, logins) -> Iterator[Callable[[str], Person]]:
+def person(request, browser, live, logins, workdir) -> Iterator[Callable[[str], Person]]:
     """person("member") -> a logged-in browser context with one page; closed after the test."""
     opened: list[Person] = []
+    request.node.people = opened
 
     def _open(role: str) -> Person:
         context = browser.new_context(base_url=live.url, storage_state=logins[role],

@@ -38,12 +38,15 @@ class Person:
         self.role = role
         self.context = context
         self.dialogs: list[str] = []
+        self.console: list[str] = []
         self.page = self.new_page()
 
     def new_page(self):
         page = self.context.new_page()
         page.set_default_timeout(20_000)
         page.on("dialog", self._dialog)
+        page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"))
+        page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
         return page
 
     def _dialog(self, dialog) -> None:
@@ -52,7 +55,7 @@ class Person:
         dialog.dismiss()
 
     def open_room(self, session_id: int) -> None:
-        self.page.goto(f"/sessions/{session_id}/room")
+        self.page.goto(f"/sessions/{session_id}/room?debug")
 
     def wait_connected(self, timeout_ms: int = 20_000) -> float:
         """Wait for a connected call; returns seconds from navigation start to connected."""
@@ -96,6 +99,16 @@ class Person:
 
     def presence_seen(self) -> list[str]:
         return self.page.evaluate("() => window.presenceSeen")
+
+    def report(self) -> str:
+        """What this person's pages said, for a failed test's report."""
+        states = []
+        for page in self.context.pages:
+            try:
+                states.append(f"{page.url} state={page.get_attribute('#call-status', 'data-state', timeout=1000)}")
+            except Exception as error:  # noqa: BLE001 - a report must not fail
+                states.append(f"{page.url} ({type(error).__name__})")
+        return "\n".join([*states, *self.console[-60:]])
 
     def close(self) -> None:
         try:
