@@ -28,8 +28,10 @@ CHROMIUM_ARGS = [
 RUN_HINT = "unshare -n sh -c 'ip link set lo up && exec .venv/bin/pytest -m browser tests/browser'"
 # Short, so that the "reconnecting, then left" scenario does not wait a minute.
 GRACE_SECONDS = 6
-PEOPLE = {"expert": ("expert@browser.test", "Erin Expert"),
-          "member": ("member@browser.test", "Mia Member")}
+PEOPLE = {
+    "expert": ("expert@browser.test", "Erin Expert"),
+    "member": ("member@browser.test", "Mia Member"),
+}
 
 
 def network_interfaces() -> set[str]:
@@ -74,8 +76,12 @@ class Seeder:
     def accepted_session(self, topic: str = "Feeling stuck") -> int:
         """A new session between the expert and the member, accepted, ready for a call."""
         with self.app.app_context():
-            cs = CounselingSession(member_id=self.users["member"], expert_id=self.users["expert"],
-                                   topic=topic, status=Status.ACCEPTED)
+            cs = CounselingSession(
+                member_id=self.users["member"],
+                expert_id=self.users["expert"],
+                topic=topic,
+                status=Status.ACCEPTED,
+            )
             db.session.add(cs)
             db.session.commit()
             return cs.id
@@ -166,8 +172,9 @@ def person(request, browser, live, logins, workdir) -> Iterator[Callable[[str], 
     request.node.people = opened
 
     def _open(role: str) -> Person:
-        context = browser.new_context(base_url=live.url, storage_state=logins[role],
-                                      permissions=["camera", "microphone"])
+        context = browser.new_context(
+            base_url=live.url, storage_state=logins[role], permissions=["camera", "microphone"]
+        )
         opened.append(Person(role, context))
         return opened[-1]
 

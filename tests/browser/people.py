@@ -1,5 +1,6 @@
 """One person in a browser context, and what the tests read from their room page."""
 
+import contextlib
 import time
 
 CONNECTED = """() => {
@@ -71,7 +72,8 @@ class Person:
     def video_flowing(self, seconds: float = 1.5) -> float:
         """Assert remote frames are being decoded; returns frames per second over `seconds`."""
         self.page.wait_for_function(
-            "() => document.getElementById('remote-video').videoWidth > 0", timeout=15_000)
+            "() => document.getElementById('remote-video').videoWidth > 0", timeout=15_000
+        )
         first = self.remote_video()
         time.sleep(seconds)
         last = self.remote_video()
@@ -92,7 +94,9 @@ class Person:
             """(text) => [...document.getElementById("chat-log").children].some(
                  (row) => row.dataset.seq && row.querySelector(".text, .file-link")
                           && row.querySelector(".text, .file-link").textContent === text)""",
-            arg=text, timeout=timeout_ms)
+            arg=text,
+            timeout=timeout_ms,
+        )
 
     def watch_presence(self) -> None:
         self.page.evaluate(WATCH_PRESENCE)
@@ -105,13 +109,12 @@ class Person:
         states = []
         for page in self.context.pages:
             try:
-                states.append(f"{page.url} state={page.get_attribute('#call-status', 'data-state', timeout=1000)}")
+                state = page.get_attribute("#call-status", "data-state", timeout=1000)
+                states.append(f"{page.url} state={state}")
             except Exception as error:  # noqa: BLE001 - a report must not fail
                 states.append(f"{page.url} ({type(error).__name__})")
         return "\n".join([*states, *self.console[-60:]])
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # already closed by the test
             self.context.close()
-        except Exception:  # noqa: BLE001 - already closed by the test
-            pass

@@ -14,15 +14,24 @@ def gradient_png(size: int = 24) -> bytes:
     """A small real PNG whose pixels are a colour gradient (so its bytes are not trivial)."""
     rows = b"".join(
         b"\x00" + b"".join(bytes((x * 10 % 256, y * 10 % 256, 128)) for x in range(size))
-        for y in range(size))
+        for y in range(size)
+    )
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return (struct.pack(">I", len(body)) + kind + body
-                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_call_connects_with_video_both_ways(person, seeder):
@@ -33,8 +42,10 @@ def test_call_connects_with_video_both_ways(person, seeder):
     member.open_room(session_id)
     to_connected = {p.role: p.wait_connected() for p in (expert, member)}
     fps = {p.role: p.video_flowing() for p in (expert, member)}
-    print(f"\nopen room -> connected: expert {to_connected['expert']:.2f} s (waited for the"
-          f" member), member {to_connected['member']:.2f} s; remote fps {fps}")
+    print(
+        f"\nopen room -> connected: expert {to_connected['expert']:.2f} s (waited for the"
+        f" member), member {to_connected['member']:.2f} s; remote fps {fps}"
+    )
     assert all(rate > 5 for rate in fps.values()), fps
     assert seeder.status(session_id) == "live"
     assert member.page.text_content("#peer-presence") == "Erin Expert is here"
@@ -75,8 +86,9 @@ def test_camera_and_microphone_toggles_are_seen_by_the_peer(call):
 def test_shared_file_downloads_on_the_other_side(call, tmp_path):
     expert, member, _ = call
     picture = gradient_png()
-    member.page.set_input_files("#file-input", files=[
-        {"name": "drawing.png", "mimeType": "image/png", "buffer": picture}])
+    member.page.set_input_files(
+        "#file-input", files=[{"name": "drawing.png", "mimeType": "image/png", "buffer": picture}]
+    )
     expert.wait_for_line("drawing.png")
     member.wait_for_line("drawing.png")
     link = expert.page.locator("#chat-log a.file-link")
