@@ -8,10 +8,25 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pytest
+
 from counsel.extensions import db
 from counsel.models import AuditEvent, SharedFile
 from counsel.uploads import upload_folder
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, make_app
+
+
+def app_fixture(**overrides):
+    """An `app` fixture for a test module: the shared test app with these config overrides."""
+
+    @pytest.fixture
+    def app(tmp_path):
+        app = make_app(f"sqlite:///{tmp_path / 'test.db'}", tmp_path, **overrides)
+        yield app
+        with app.app_context():
+            db.engine.dispose()
+
+    return app
 
 
 def client_for(app, user=None):

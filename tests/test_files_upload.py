@@ -7,9 +7,9 @@ import pytest
 
 from counsel.extensions import db
 from counsel.models import AuditEvent, SharedFile, Status
-from tests.conftest import make_app
 from tests.roomkit import (
     SAMPLES,
+    app_fixture,
     client_for,
     folder_contents,
     multipart,
@@ -22,14 +22,7 @@ from tests.roomkit import upload as post_file
 
 MB = 1024 * 1024
 
-
-@pytest.fixture
-def app(tmp_path):
-    """The shared app with a 1 MB upload limit, to keep size tests fast."""
-    app = make_app(f"sqlite:///{tmp_path / 'test.db'}", tmp_path, MAX_UPLOAD_MB=1)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+app = app_fixture(MAX_UPLOAD_MB=1)  # small limit: fast size tests
 
 
 @pytest.fixture

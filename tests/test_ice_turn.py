@@ -4,10 +4,8 @@ import time
 
 import pytest
 
-from counsel.extensions import db
 from counsel.models import Status
-from tests.conftest import make_app
-from tests.roomkit import client_for
+from tests.roomkit import app_fixture, client_for
 from tests.test_ice import SECRET, expected_credential
 
 TURN_CONFIG = {
@@ -21,13 +19,7 @@ TURN_CONFIG = {
 }
 
 
-@pytest.fixture
-def app(tmp_path):
-    """The shared app, with STUN and TURN configured."""
-    app = make_app(f"sqlite:///{tmp_path / 'test.db'}", tmp_path, **TURN_CONFIG)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+app = app_fixture(**TURN_CONFIG)
 
 
 @pytest.fixture
