@@ -6,6 +6,7 @@ Each event uses a short database session, removed right after, never one held op
 """
 
 import logging
+import traceback
 
 from simple_websocket import ConnectionClosed
 
@@ -32,12 +33,25 @@ def serve(conn: Connection, relay: Relay, after: int, guard: FloodGuard) -> None
         _receive_loop(Context(conn, relay), guard)
     except ConnectionClosed:
         pass
-    except Exception:  # noqa: BLE001 - see the module docstring
-        log.exception("ertc: socket failed session=%s role=%s", conn.session_id, conn.role)
+    except Exception as error:  # noqa: BLE001 - see the module docstring
+        _log_failure("socket failed", conn, error)
         conn.close(INTERNAL_ERROR, "server error")
     finally:
         db.session.remove()
     _leave(conn, relay)
+
+
+def _log_failure(what: str, conn: Connection, error: Exception) -> None:
+    """Log where it failed but not the message: a database error's carries the chat text."""
+    where = "".join(traceback.format_tb(error.__traceback__))
+    log.error(
+        "ertc: %s session=%s role=%s: %s\n%s",
+        what,
+        conn.session_id,
+        conn.role,
+        type(error).__name__,
+        where,
+    )
 
 
 def _join_or_close(conn: Connection, relay: Relay, after: int) -> None:
@@ -53,8 +67,8 @@ def _leave(conn: Connection, relay: Relay) -> None:
     """Tell the peer first, then let our own close finish."""
     try:
         leave(conn, relay, conn.reason())
-    except Exception:  # noqa: BLE001 - the socket must still be finished
-        log.exception("ertc: leave failed session=%s role=%s", conn.session_id, conn.role)
+    except Exception as error:  # noqa: BLE001 - the socket must still be finished
+        _log_failure("leave failed", conn, error)
     finally:
         db.session.remove()
         conn.finish()

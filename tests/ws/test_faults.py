@@ -36,7 +36,7 @@ def test_peer_that_stops_reading_does_not_stall_the_sender(stack, people, connec
         expert.expect(type="TXT", client_id=client_id)
         slowest = max(slowest, time.monotonic() - started)
         time.sleep(0.2)
-    assert sent > 5_000_000 and slowest < 0.5
+    assert sent > 5_000_000 and slowest < 2  # blocked would mean the 8 s send timeout
     left = expert.expect(event="left", role="member", timeout=15)
     assert left["reason"] == "timeout" and time.monotonic() - went_quiet < 15
     raw.close()

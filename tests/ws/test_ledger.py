@@ -4,8 +4,6 @@ import sqlite3
 import threading
 import time
 
-from counsel.extensions import db
-from counsel.models import LedgerEntry
 from tests.ws.conftest import ledger_rows
 
 
@@ -44,8 +42,9 @@ def test_repeated_client_id_stores_once_and_acks_the_same(stack, connect, pair):
         acks.append(member.expect(type="TXT"))
     member.close()
     again = connect("member", session_id, after=acks[0]["seq"])
-    again.txt("only once", client_id="same-id")
-    acks.append(again.expect(type="TXT", client_id="same-id"))
+    for _ in range(2):  # an offline queue resent twice after the reconnect
+        again.txt("only once", client_id="same-id")
+        acks.append(again.expect(type="TXT", client_id="same-id"))
     assert all(ack == acks[0] for ack in acks)
     assert len(txt_rows(stack, session_id)) == 1
     expert.quiet(0.5)  # whatever the peer was sent by now
@@ -142,5 +141,4 @@ def test_entries_after_returns_wire_form(stack, pair):
     ack = member.expect(type="TXT")
     with stack.app.app_context():
         entries = entries_after(session_id, ack["seq"] - 1)
-        assert db.session.get(LedgerEntry, 1) is not None
     assert entries == [ack]

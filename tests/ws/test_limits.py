@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import statistics
 import threading
 import time
 
@@ -103,4 +104,6 @@ def test_thousand_lines_in_two_seconds_close_the_flooder_not_others(connect, new
     elsewhere.join()
     assert member.expect(event="error")["code"] == "too-fast"
     assert member.expect_close() == 1008
-    assert len(latencies) == 10 and max(latencies) < 0.5
+    # Generous bounds: the machine running the tests may be busy with other work.
+    assert len(latencies) == 10 and statistics.median(latencies) < 0.3, latencies
+    assert max(latencies) < 1.5, latencies

@@ -58,7 +58,7 @@ def test_sigterm_closes_sockets_with_1012_and_keeps_what_was_acked(small, people
     assert expert.expect_close(timeout=5) == 1012
     closed_after = time.monotonic() - started
     stopping.join()
-    assert closed_after < 2 and small.server.process.returncode == 0
+    assert closed_after < 5 and small.server.process.returncode == 0  # not the 10 s graceful wait
     assert [row.seq for row in ledger_rows(small, session_id) if row.type == "TXT"] == [ack["seq"]]
     member.close()
     expert.close()
