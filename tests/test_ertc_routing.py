@@ -101,10 +101,10 @@ def test_the_same_client_id_from_each_side_is_two_lines(room):
     assert [(r.seq, r.actor) for r in rows(session_id)] == [(1, "member"), (2, "expert")]
 
 
-def test_cam_is_stored_and_sent_to_the_peer(room):
+def test_cam_is_stored_and_sent_to_both(room):
     relay, member, expert, session_id = room
     send(relay, member, {"type": "CAM", "video": False, "audio": False})
-    assert rows(session_id)[0].type == "CAM" and member.frames == []
+    assert rows(session_id)[0].type == "CAM" and member.frames == expert.frames
     assert expert.frames[0]["video"] is False and expert.frames[0]["seq"] == 1
 
 

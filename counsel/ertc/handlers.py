@@ -108,10 +108,10 @@ def on_txt(ctx: Context, message: Message) -> None:
 
 
 def on_cam(ctx: Context, message: Message) -> None:
-    """Camera and microphone state: stored, then relayed to the peer."""
+    """Camera and microphone state: stored, then sent to both (the sender's copy acks it)."""
     entry = _persist(ctx, "CAM", message.fields)
     if entry is not None:
-        ctx.send_peer(entry)
+        ctx.broadcast(entry)
 
 
 def _file_payload(ctx: Context, file_id: int) -> dict[str, Any] | None:

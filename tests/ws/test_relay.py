@@ -118,6 +118,7 @@ def test_cam_is_stored_and_relayed(stack, pair):
     expert.send({"type": "CAM", "video": False, "audio": True, "from": "member"})
     got = member.expect(type="CAM")
     assert (got["from"], got["video"], got["audio"]) == ("expert", False, True)
+    assert expert.expect(type="CAM") == got  # the sender's copy is its acknowledgement
     stored = ledger_rows(stack, session_id)[-1]
     assert (stored.type, stored.seq, stored.payload) == (
         "CAM",
