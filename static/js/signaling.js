@@ -18,8 +18,10 @@
 // Immediate tries first, then growing to a cap of about ten seconds.
 const BACKOFF_MS = [0, 0, 250, 500, 1000, 2000, 4000, 7000, 10000];
 const CLOSE_REPLACED = 4000;
-const CLOSE_RESTART = 1012;
 const PROBE_AFTER_FAILURES = 2;
+// A socket closed sooner than this after its welcome counts as a failed try: a server that
+// is shutting down may still accept and close, and must not get a tight reconnect loop.
+const STABLE_MS = 3000;
 
 export class Signaling extends EventTarget {
   /** @param {{sessionId: number, ledgerUrl: string, probeUrl: string}} options */
@@ -104,7 +106,7 @@ export class Signaling extends EventTarget {
 
   welcome(frame) {
     this.welcomed = true;
-    this.failures = 0;
+    this.welcomedAt = Date.now();
     this.synced = false;
     this.welcomeSeq = Number(frame.last_seq) || 0;
     this.emit("welcome", { frame });
@@ -152,8 +154,10 @@ export class Signaling extends EventTarget {
     this.synced = false;
     if (code === CLOSE_REPLACED) return this.finish("replaced", {});
     if (this.ended) return this.finish("done", {});
-    this.failures = wasWelcomed ? 0 : this.failures + 1;
-    if (code === CLOSE_RESTART) this.failures = 0; // the server restarts: come back at once
+    // After a working connection (a server restart's 1012, a network blip) the first tries
+    // are immediate; repeated failures back off.
+    const stable = wasWelcomed && Date.now() - this.welcomedAt > STABLE_MS;
+    this.failures = stable ? 0 : this.failures + 1;
     if (code === 1000 || this.failures >= PROBE_AFTER_FAILURES) this.probe();
     this.schedule(code);
   }

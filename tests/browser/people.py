@@ -69,15 +69,22 @@ class Person:
     def remote_video(self) -> dict:
         return self.page.evaluate(REMOTE_VIDEO)
 
-    def video_flowing(self, seconds: float = 1.5) -> float:
-        """Assert remote frames are being decoded; returns frames per second over `seconds`."""
+    def video_flowing(self, seconds: float = 1.5, timeout_ms: int = 15_000) -> float:
+        """Wait for remote frames to be decoded; returns frames per second over `seconds`."""
+        first = self.remote_video()
+        # After a restart the decoder waits for a key frame: give it time to resume.
         self.page.wait_for_function(
-            "() => document.getElementById('remote-video').videoWidth > 0", timeout=15_000
+            """(before) => {
+              const video = document.getElementById("remote-video");
+              return video.videoWidth > 0
+                && video.getVideoPlaybackQuality().totalVideoFrames > before;
+            }""",
+            arg=first["frames"],
+            timeout=timeout_ms,
         )
         first = self.remote_video()
         time.sleep(seconds)
         last = self.remote_video()
-        assert last["width"] > 0
         assert last["frames"] > first["frames"], f"{self.role}: remote video frozen"
         return (last["frames"] - first["frames"]) / ((last["at"] - first["at"]) / 1000)
 
