@@ -1,0 +1,160 @@
+"""Run the whole benchmark on one machine and write the report.
+
+    .venv/bin/python -m bench.run                  # full run (about 15 minutes), docs/performance.md
+    .venv/bin/python -m bench.run --smoke --targets counsel --output /tmp/perf.md   # seconds
+
+Each server runs pinned to the first CPU core, the load generator to the others. Counsel runs
+under the project's gunicorn.conf.py (gevent), the PeerJS server is the npm package `peer`,
+installed into bench/ on first use.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench import report, targets
+from bench.servers import ROOT, pinned
+
+LATENCY_LIMIT_MS = 50.0
+
+
+@dataclass(frozen=True)
+class Profile:
+    closed: tuple[int, ...]  # rooms for the closed loop; the best rate counts
+    closed_s: float
+    paced: tuple[int, ...]  # rooms for the paced load, each on a freshly started server
+    search: tuple[int, ...]  # then on while p99 stays under 50 ms
+    paced_s: float
+    txt_rooms: int
+    txt_s: float
+    drain: float
+
+
+PROFILES = {
+    "full": Profile((1000, 2000), 10, (100, 1000, 2000, 4000), (6000, 8000), 10, 200, 10, 2.0),
+    "smoke": Profile((20,), 1, (4, 8), (12,), 1, 4, 1, 0.5),
+}
+
+
+def split_cores() -> tuple[str | None, str | None, str | None]:
+    """(one server core, all cores for a multi-worker server, generator cores)."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return None, None, None
+    return str(cores[0]), ",".join(map(str, cores)), ",".join(map(str, cores[1:]))
+
+
+def load(target: targets.Target, mode: str, rooms: int, duration: float, args) -> dict:
+    """One load-generator run against the target's running server."""
+    rooms_file = target.rooms_file(rooms)
+    command = [sys.executable, "-m", "bench.loadgen", "--target", target.dialect,
+               "--label", target.label, "--url", target.server.url, "--rooms", str(rooms),
+               "--mode", mode, "--duration", str(duration), "--drain", str(args.profile.drain),
+               "--server-pid", str(target.server.pid)]
+    if rooms_file:
+        command += ["--rooms-file", str(rooms_file)]
+    print(f"  {target.label}: {mode}, {rooms} rooms", file=sys.stderr, flush=True)
+    done = subprocess.run(pinned(command, args.generator_cores), cwd=ROOT, capture_output=True,
+                          text=True, timeout=duration + 300)
+    if done.returncode != 0:
+        return {"mode": mode, "rooms": rooms, "error": done.stderr.strip()[-1500:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def passes(result: dict) -> bool:
+    """Every room connected, nothing lost, one-way p99 under the limit."""
+    p99 = result.get("p99_ms")
+    return (result.get("ready_rooms") == result["rooms"] and result.get("lost") == 0
+            and p99 is not None and p99 < LATENCY_LIMIT_MS)
+
+
+def paced_sizes(profile: Profile) -> list[int]:
+    """The paced room counts that fit under the open-file limit (two sockets per room)."""
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return [n for n in (*profile.paced, *profile.search) if 2 * n + 500 <= limit]
+
+
+def measure(target: targets.Target, args, *, signaling: bool = True, txt: bool = False) -> dict:
+    """Closed loop, paced load (each N on a fresh server, for clean memory), then TXT."""
+    out = {"label": target.label, "closed": [], "paced": [], "txt": None}
+    profile = args.profile
+    try:
+        target.start()
+        for rooms in profile.closed if signaling else ():
+            out["closed"].append(load(target, "closed", rooms, profile.closed_s, args))
+        for rooms in paced_sizes(profile) if signaling else ():
+            target.restart()
+            out["paced"].append(result := load(target, "paced", rooms, profile.paced_s, args))
+            if rooms >= profile.paced[-1] and not passes(result):
+                break
+        if txt:
+            out["txt"] = load(target, "txt", profile.txt_rooms, profile.txt_s, args)
+    except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+        out["error"] = str(error)
+    finally:
+        target.stop()
+    return out
+
+
+def run_all(args) -> dict:
+    server_core, all_cores, _ = split_cores()
+    workdir = args.results_dir
+    results: dict[str, dict] = {}
+    if "peerjs" in args.targets:
+        results["peerjs"] = measure(targets.PeerJS(workdir, server_core), args)
+    if "bare" in args.targets:
+        results["bare"] = measure(targets.Bare(workdir, server_core), args)
+    if "counsel" in args.targets:
+        results["counsel"] = measure(targets.Counsel(workdir, server_core), args, txt=True)
+        postgres = targets.Counsel(workdir, server_core, database="postgresql")
+        results["counsel_pg"] = measure(postgres, args, signaling=False, txt=True)
+        if targets.redis_relay_available():
+            scaled = targets.Counsel(workdir, all_cores, database="postgresql", workers=2)
+            results["counsel_redis"] = measure(scaled, args)
+        else:
+            results["counsel_redis"] = {"label": "Counsel, 2 workers + Redis",
+                                        "unavailable": "the Redis relay does not exist yet"}
+    return results
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="seconds, tiny N (for CI)")
+    parser.add_argument("--targets", default="counsel,peerjs", help="counsel, peerjs, bare")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
+    parser.add_argument("--results-dir", type=Path)
+    args = parser.parse_args(argv)
+    args.profile = PROFILES["smoke" if args.smoke else "full"]
+    args.targets = {name.strip() for name in args.targets.split(",")}
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    args.results_dir = (args.results_dir or ROOT / "bench" / "results" / stamp).resolve()
+    args.generator_cores = split_cores()[2]
+    args.command = " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])])
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    started = time.time()
+    results = run_all(args)
+    meta = {"command": args.command, "profile": asdict(args.profile),
+            "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+            "minutes": round((time.time() - started) / 60, 1), "versions": targets.versions(),
+            "cores": split_cores(), "latency_limit_ms": LATENCY_LIMIT_MS}
+    (args.results_dir / "results.json").write_text(json.dumps({"meta": meta, **results}, indent=1))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(report.render(meta, results))
+    print(f"wrote {args.output} and {args.results_dir / 'results.json'}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
