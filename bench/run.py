@@ -34,11 +34,13 @@ class Profile:
     txt_rooms: int
     txt_s: float
     drain: float
+    fresh_server: bool  # restart the server before each paced N (clean memory numbers)
 
 
 PROFILES = {
-    "full": Profile((1000, 2000), 10, (100, 1000, 2000, 4000), (6000, 8000), 10, 200, 10, 2.0),
-    "smoke": Profile((20,), 1, (4, 8), (12,), 1, 4, 1, 0.5),
+    "full": Profile((1000, 2000), 10, (100, 1000, 2000, 4000), (6000, 8000), 10, 200, 10, 2.0,
+                    True),
+    "smoke": Profile((20,), 1, (4,), (8,), 1, 4, 1, 0.5, False),
 }
 
 
@@ -89,7 +91,8 @@ def measure(target: targets.Target, args, *, signaling: bool = True, txt: bool =
         for rooms in profile.closed if signaling else ():
             out["closed"].append(load(target, "closed", rooms, profile.closed_s, args))
         for rooms in paced_sizes(profile) if signaling else ():
-            target.restart()
+            if profile.fresh_server:
+                target.restart()
             out["paced"].append(result := load(target, "paced", rooms, profile.paced_s, args))
             if rooms >= profile.paced[-1] and not passes(result):
                 break

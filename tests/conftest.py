@@ -20,6 +20,7 @@ PASSWORD = "correct horse battery"
 PASSWORD_HASH = hash_password(PASSWORD)
 CSRF_PATTERN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
+
 def make_app(database_url: str, tmp_path, **overrides):
     """An app with a fresh schema, CSRF on, uploads in tmp_path."""
     config = {
@@ -35,6 +36,7 @@ def make_app(database_url: str, tmp_path, **overrides):
         _db.create_all()
     return app
 
+
 @pytest.fixture
 def app(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'test.db'}", tmp_path)
@@ -42,13 +44,16 @@ def app(tmp_path):
     with app.app_context():
         _db.engine.dispose()
 
+
 @pytest.fixture
 def client(app):
     return app.test_client()
 
+
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
 
 @pytest.fixture
 def create_user(app) -> Callable[..., User]:
@@ -59,10 +64,14 @@ def create_user(app) -> Callable[..., User]:
         n = next(counter)
         role = Role(role)
         with app.app_context():
-            user = User(email=f"{role}{n}@example.test", name=name or f"{role.title()} {n}",
-                        role=role, password_hash=PASSWORD_HASH, **fields)
+            user = User(
+                email=f"{role}{n}@example.test",
+                name=name or f"{role.title()} {n}",
+                role=role,
+                password_hash=PASSWORD_HASH,
+                **fields,
+            )
             if role is Role.EXPERT:
-
                 user.profile = ExpertProfile(display_name=user.name, specialty="Listening")
             _db.session.add(user)
             _db.session.commit()
@@ -72,35 +81,46 @@ def create_user(app) -> Callable[..., User]:
 
     return _create
 
+
 @pytest.fixture
 def member(create_user):
     return create_user(Role.MEMBER, "Mia Member")
+
 
 @pytest.fixture
 def other_member(create_user):
     return create_user(Role.MEMBER, "Max Member")
 
+
 @pytest.fixture
 def expert(create_user):
     return create_user(Role.EXPERT, "Erin Expert")
+
 
 @pytest.fixture
 def other_expert(create_user):
     return create_user(Role.EXPERT, "Sam Sage")
 
+
 @pytest.fixture
 def admin(create_user):
     return create_user(Role.ADMIN, "Ada Admin")
+
 
 @pytest.fixture
 def create_session(app) -> Callable[..., CounselingSession]:
     """Factory: create_session(member, expert, status=ACCEPTED) -> a saved session."""
 
-    def _create(member: User, expert: User, status: Status | str = Status.ACCEPTED,
-                topic: str = "Feeling stuck") -> CounselingSession:
+    def _create(
+        member: User,
+        expert: User,
+        status: Status | str = Status.ACCEPTED,
+        topic: str = "Feeling stuck",
+    ) -> CounselingSession:
         with app.app_context():
-            session = CounselingSession(member_id=member.id, expert_id=expert.id, topic=topic,
-                                        status=Status(status))
+            session = CounselingSession(
+                member_id=member.id, expert_id=expert.id, topic=topic, status=Status(status)
+            )
             _db.session.add(session)
             _db.session.commit()
             _db.session.refresh(session)
@@ -109,6 +129,7 @@ def create_session(app) -> Callable[..., CounselingSession]:
 
     return _create
 
+
 def csrf_token(client, path: str = "/login") -> str:
     """Scrape a CSRF token for this client's session from a page."""
     page = client.get(path).get_data(as_text=True)
@@ -116,12 +137,15 @@ def csrf_token(client, path: str = "/login") -> str:
     assert match, f"no csrf token on {path}"
     return match.group(1)
 
+
 def login(client, user: User, password: str = PASSWORD):
     """Log a test client in through the real form."""
-    response = client.post("/login", data={"email": user.email, "password": password,
-                                           "csrf_token": csrf_token(client)})
+    response = client.post(
+        "/login", data={"email": user.email, "password": password, "csrf_token": csrf_token(client)}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
 
 @pytest.fixture
 def login_as(client):
