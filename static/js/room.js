@@ -7,9 +7,10 @@ import { Call } from "./call.js";
 import { Chat } from "./chat.js";
 import { ChatLog } from "./chatlog.js";
 import { MediaControls } from "./controls.js";
+import { Ending } from "./ending.js";
 import { FileShare } from "./files.js";
-import { openMedia, stopAll } from "./media.js";
 import { Signaling } from "./signaling.js";
+import { Stage } from "./stage.js";
 import { RoomStatus } from "./status.js";
 
 const $ = (id) => document.getElementById(id);
@@ -20,7 +21,6 @@ class Room {
     this.id = Number(d.sessionId);
     this.role = d.role;
     this.summaryUrl = d.summaryUrl;
-    this.stream = null;
     this.over = false;
     const key = (what) => `counsel:${what}:${this.id}:${this.role}`;
     const send = (frame) => this.signaling.send(frame);
@@ -44,7 +44,9 @@ class Room {
       localTile: $("local-tile"), remoteTile: $("remote-tile"), role: this.role,
       storageKey: key("devices"), send,
     });
-    this.endPending = null;
+    this.stage = new Stage({ onStream: (stream) => this.mediaReady(stream) });
+    this.ending = new Ending({ button: $("end-button"), dialog: $("end-dialog"),
+                               reason: $("end-reason"), send });
     this.connectedAt = null; // ms from navigation start to the first connected call
   }
 
@@ -57,7 +59,7 @@ class Room {
     this.wirePage();
     this.status.render();
     this.signaling.connect();
-    this.openMedia();
+    this.stage.open();
   }
 
   listen() {
@@ -72,7 +74,7 @@ class Room {
     on("done", () => this.ended());
     on("fatal", ({ reason }) => this.fatal(reason));
     this.call.addEventListener("state", ({ detail }) => this.callState(detail.state));
-    this.call.addEventListener("remote", ({ detail }) => this.showRemote(detail.stream));
+    this.call.addEventListener("remote", ({ detail }) => this.stage.showRemote(detail.stream));
   }
 
   welcome(frame) {
@@ -121,7 +123,7 @@ class Room {
     this.chat.onSynced();
     this.files.onSynced();
     this.controls.onSynced();
-    if (this.endPending !== null) this.sendEnd(this.endPending);
+    this.ending.onSynced();
   }
 
   notice(frame) {
@@ -142,34 +144,14 @@ class Room {
   callState(state) {
     this.status.setCall(state);
     $("remote-tile").dataset.call = state;
-    if (state === "none") $("remote-video").srcObject = null;
+    if (state === "none") this.stage.clearRemote();
     if (state === "connected" && this.connectedAt === null) this.connectedAt = performance.now();
   }
 
-  async openMedia() {
-    $("media-retry").hidden = true;
-    const { stream, problem } = await openMedia();
-    if (this.over) return stopAll(stream);
-    stopAll(this.stream === stream ? null : this.stream);
-    this.stream = stream;
-    $("local-video").srcObject = stream;
-    $("media-problem").hidden = !problem;
-    $("media-problem-text").textContent = problem || "";
-    $("media-retry").hidden = !problem;
+  mediaReady(stream) {
+    this.call.debug("media", stream ? stream.getTracks().length : 0);
     this.controls.setStream(stream);
-    this.call.debug("media", stream ? stream.getTracks().length : 0, problem ? "problem" : "");
     this.call.setLocalStream(stream);
-  }
-
-  showRemote(stream) {
-    const video = $("remote-video");
-    if (video.srcObject !== stream) video.srcObject = stream;
-    // Browsers may refuse sound before a click: play muted and offer a button for sound.
-    video.play().catch(() => {
-      video.muted = true;
-      $("sound-button").hidden = false;
-      video.play().catch(() => {});
-    });
   }
 
   wirePage() {
@@ -177,36 +159,8 @@ class Room {
       event.preventDefault();
       if (this.chat.submit($("chat-input").value)) $("chat-input").value = "";
     });
-    $("media-retry").addEventListener("click", () => this.openMedia());
     $("link-retry").addEventListener("click", () => this.signaling.retryNow());
-    $("sound-button").addEventListener("click", () => this.unmute());
-    $("end-button").addEventListener("click", () => this.askEnd());
-    $("end-dialog").addEventListener("close", () => this.endChosen());
     $("take-over").addEventListener("click", () => location.reload());
-  }
-
-  unmute() {
-    const video = $("remote-video");
-    video.muted = false;
-    video.play().catch(() => {});
-    $("sound-button").hidden = true;
-  }
-
-  askEnd() {
-    $("end-dialog").returnValue = "";
-    $("end-dialog").showModal();
-  }
-
-  endChosen() {
-    if ($("end-dialog").returnValue !== "end") return;
-    this.sendEnd($("end-reason").value.trim().slice(0, 500));
-  }
-
-  sendEnd(reason) {
-    const frame = reason ? { type: "END", reason } : { type: "END" };
-    this.endPending = this.signaling.send(frame) ? null : reason;
-    $("end-button").disabled = true;
-    $("end-button").querySelector(".label").textContent = "Ending…";
   }
 
   /** END from either side: leave for the summary. */
@@ -228,9 +182,7 @@ class Room {
     this.over = true;
     this.signaling.stop();
     this.call.close();
-    stopAll(this.stream);
-    $("remote-video").srcObject = null;
-    $("local-video").srcObject = null;
+    this.stage.stop();
     this.status.finish(text);
     document.body.dataset.over = why;
     $("moved").hidden = why !== "moved";
