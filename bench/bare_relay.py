@@ -39,8 +39,12 @@ def ertc(ws) -> None:
     seats = rooms.setdefault(request.args.get("session", ""), [None, None])
     side = 0 if seats[0] is None else 1
     seats[side] = ws
-    welcome = {"type": "SYS", "event": "welcome", "role": ROLES[side],
-               "peer_present": seats[1 - side] is not None}
+    welcome = {
+        "type": "SYS",
+        "event": "welcome",
+        "role": ROLES[side],
+        "peer_present": seats[1 - side] is not None,
+    }
     ws.send(json.dumps(welcome))
     try:
         _relay(ws, seats, side)

@@ -100,8 +100,12 @@ def _result(job, connected, reports, duration, rss, cpu) -> dict:
     generator_cores = len(os.sched_getaffinity(0))
     generator_cpu = sum(report["cpu_s"] for report in reports) / duration
     result = {
-        "target": job["dialect_label"], "mode": job["mode"], "rooms": job["rooms_total"],
-        **connected, "duration_s": duration, **merged,
+        "target": job["dialect_label"],
+        "mode": job["mode"],
+        "rooms": job["rooms_total"],
+        **connected,
+        "duration_s": duration,
+        **merged,
         "msgs_per_s": round(merged["received"] / duration, 1),
         "acks_per_s": round(merged["acked"] / duration, 1),
         "lost": max(0, merged["sent"] - merged["received"]) if job["mode"] == "paced" else None,
@@ -138,9 +142,13 @@ def main(argv: list[str] | None = None) -> None:
     raise_fd_limit()
     rooms = load_rooms(args.rooms_file, args.rooms)
     job = {
-        "dialect": args.target, "dialect_label": args.label or args.target, "url": args.url,
-        "mode": args.mode, "concurrency": max(1, args.concurrency // args.procs),
-        "drain": args.drain, "rooms_total": len(rooms),
+        "dialect": args.target,
+        "dialect_label": args.label or args.target,
+        "url": args.url,
+        "mode": args.mode,
+        "concurrency": max(1, args.concurrency // args.procs),
+        "drain": args.drain,
+        "rooms_total": len(rooms),
     }
     procs = max(1, min(args.procs, len(rooms)))
     result = run(job, rooms, procs, args.duration, args.server_pid)

@@ -51,17 +51,32 @@ def _metrics(result: dict, limit_ms: float) -> dict:
     at_ref, at_mem = _paced_at(result, REFERENCE_ROOMS), _paced_at(result, MEMORY_ROOMS)
     return {
         "a": _best_closed(result).get("msgs_per_s"),
-        "b_p50": at_ref.get("p50_ms"), "b_p99": at_ref.get("p99_ms"), "b_rooms": at_ref.get("rooms"),
+        "b_p50": at_ref.get("p50_ms"),
+        "b_p99": at_ref.get("p99_ms"),
+        "b_rooms": at_ref.get("rooms"),
         "c": _largest_ok(result, limit_ms),
         "d": at_ref.get("connect_per_s"),
-        "e": at_mem.get("kib_per_socket"), "e_rooms": at_mem.get("rooms"),
+        "e": at_mem.get("kib_per_socket"),
+        "e_rooms": at_mem.get("rooms"),
     }
 
 
 def _cell(metrics: dict, result: dict, key: str, digits: int = 1) -> str:
     if result and "unavailable" in result:
-        return f"not yet available: {result['unavailable']}"
+        return "not yet available"
     return _fmt(metrics.get(key), digits)
+
+
+# (title, metric key, decimals, target); {ref}, {mem} and {limit} are filled in per run.
+ROWS = (
+    ("(a) closed loop, messages relayed per s (best N)", "a", 0,
+     "≥ 0.5 per core; 2 workers ≥ 1.6 × 1"),
+    ("(b) one-way p50 ms at N = {ref}, 1 rt/s", "b_p50", 2, ""),
+    ("(b) one-way p99 ms at N = {ref}, 1 rt/s", "b_p99", 2, "≤ 1.5"),
+    ("(c) largest N with p99 < {limit:g} ms", "c", 0, "≥ 1, aim 2"),
+    ("(d) sockets per s at connect (N = {ref})", "d", 0, ""),
+    ("(e) KiB of server memory per socket (N = {mem})", "e", 1, "≤ 40 KiB"),
+)  # fmt: skip
 
 
 def summary(meta: dict, results: dict) -> list[str]:
@@ -69,25 +84,16 @@ def summary(meta: dict, results: dict) -> list[str]:
     m = {name: _metrics(results.get(name, {}), limit) for name in COLUMNS}
     r = {name: results.get(name, {}) for name in COLUMNS}
     mine, peer = m["counsel"], m["peerjs"]
-    rows = [
-        ("(a) closed loop, messages relayed per s (best N)", "a", 0,
-         _ratio(mine.get("a"), peer.get("a")), "≥ 0.5 per core; 2 workers ≥ 1.6 × 1"),
-        (f"(b) one-way p50 ms at N = {mine.get('b_rooms')}, 1 rt/s", "b_p50", 2,
-         _ratio(mine.get("b_p50"), peer.get("b_p50")), ""),
-        (f"(b) one-way p99 ms at N = {mine.get('b_rooms')}, 1 rt/s", "b_p99", 2,
-         _ratio(mine.get("b_p99"), peer.get("b_p99")), "≤ 1.5"),
-        (f"(c) largest N with p99 < {limit:g} ms", "c", 0,
-         _ratio(mine.get("c"), peer.get("c")), "≥ 1, aim 2"),
-        (f"(d) sockets per s at connect (N = {mine.get('b_rooms')})", "d", 0,
-         _ratio(mine.get("d"), peer.get("d")), ""),
-        (f"(e) KiB of server memory per socket (N = {mine.get('e_rooms')})", "e", 1,
-         _ratio(mine.get("e"), peer.get("e")), "≤ 40 KiB"),
+    fill = {"ref": mine.get("b_rooms"), "mem": mine.get("e_rooms"), "limit": limit}
+    lines = [
+        "| measure | Counsel, 1 worker | Counsel, 2 workers + Redis | PeerJS server "
+        "| Counsel 1 worker / PeerJS | target |",
+        "|---|---|---|---|---|---|",
     ]
-    lines = ["| measure | Counsel, 1 worker | Counsel, 2 workers + Redis | PeerJS server "
-             "| Counsel 1 worker / PeerJS | target |", "|---|---|---|---|---|---|"]
-    for title, key, digits, ratio, goal in rows:
+    for title, key, digits, goal in ROWS:
         cells = [_cell(m[name], r[name], key, digits) for name in COLUMNS]
-        lines.append(f"| {title} | {' | '.join(cells)} | {ratio} | {goal} |")
+        ratio = _ratio(mine.get(key), peer.get(key))
+        lines.append(f"| {title.format(**fill)} | {' | '.join(cells)} | {ratio} | {goal} |")
     lines.append(_txt_row(results))
     return lines
 
@@ -95,8 +101,10 @@ def summary(meta: dict, results: dict) -> list[str]:
 def _txt_row(results: dict) -> str:
     sqlite = (results.get("counsel", {}).get("txt") or {}).get("acks_per_s")
     postgres = (results.get("counsel_pg", {}).get("txt") or {}).get("acks_per_s")
-    return (f"| (f) TXT acknowledged per s, persisted (SQLite / PostgreSQL) "
-            f"| {_fmt(sqlite, 0)} / {_fmt(postgres, 0)} | – | (no persistence) | – | |")
+    return (
+        f"| (f) TXT acknowledged per s, persisted (SQLite / PostgreSQL) "
+        f"| {_fmt(sqlite, 0)} / {_fmt(postgres, 0)} | – | (no persistence) | – | |"
+    )
 
 
 def _note(run: dict) -> str:
@@ -111,45 +119,85 @@ def _note(run: dict) -> str:
 
 
 def details(results: dict) -> list[str]:
-    lines = ["### Paced load: one round trip per room per second, fresh server per N", "",
-             "| server | N | sockets ready | connect/s | KiB/socket | p50 ms | p99 ms | max ms "
-             "| lost | server CPU | generator CPU | notes |", "|---" * 12 + "|"]
+    lines = [
+        "### Paced load: one round trip per room per second, fresh server per N",
+        "",
+        "| server | N | sockets ready | connect/s | KiB/socket | p50 ms | p99 ms | max ms "
+        "| lost | server CPU | generator CPU | notes |",
+        "|---" * 12 + "|",
+    ]
     for result in results.values():
         for run in result.get("paced", []):
-            lines.append(f"| {result['label']} | {_fmt(run['rooms'])} | "
-                         + " | ".join(_fmt(run.get(key), d) for key, d in (
-                             ("ready_sockets", 0), ("connect_per_s", 0), ("kib_per_socket", 1),
-                             ("p50_ms", 2), ("p99_ms", 2), ("max_ms", 1), ("lost", 0),
-                             ("server_cpu", 2), ("generator_cpu", 2)))
-                         + f" | {_note(run)} |")
-    lines += ["", "### Closed loop: one frame in flight per room", "",
-              "| server | N | messages/s | server CPU (cores) | messages per server CPU-second "
-              "| generator CPU | notes |", "|---" * 7 + "|"]
+            lines.append(
+                f"| {result['label']} | {_fmt(run['rooms'])} | "
+                + " | ".join(
+                    _fmt(run.get(key), d)
+                    for key, d in (
+                        ("ready_sockets", 0),
+                        ("connect_per_s", 0),
+                        ("kib_per_socket", 1),
+                        ("p50_ms", 2),
+                        ("p99_ms", 2),
+                        ("max_ms", 1),
+                        ("lost", 0),
+                        ("server_cpu", 2),
+                        ("generator_cpu", 2),
+                    )
+                )
+                + f" | {_note(run)} |"
+            )
+    lines += [
+        "",
+        "### Closed loop: one frame in flight per room",
+        "",
+        "| server | N | messages/s | server CPU (cores) | messages per server CPU-second "
+        "| generator CPU | notes |",
+        "|---" * 7 + "|",
+    ]
     for result in results.values():
         for run in result.get("closed", []):
             per_cpu = run["msgs_per_s"] / run["server_cpu"] if run.get("server_cpu") else None
-            lines.append(f"| {result['label']} | {_fmt(run['rooms'])} | "
-                         f"{_fmt(run.get('msgs_per_s'), 0)} | {_fmt(run.get('server_cpu'), 2)} | "
-                         f"{_fmt(per_cpu, 0)} | {_fmt(run.get('generator_cpu'), 2)} | {_note(run)} |")
-    lines += ["", "### TXT with persistence: each socket sends its next TXT on its acknowledgement",
-              "", "| server | rooms | acknowledged/s | ack p50 ms | ack p99 ms | server CPU | notes |",
-              "|---" * 7 + "|"]
+            lines.append(
+                f"| {result['label']} | {_fmt(run['rooms'])} | "
+                f"{_fmt(run.get('msgs_per_s'), 0)} | {_fmt(run.get('server_cpu'), 2)} | "
+                f"{_fmt(per_cpu, 0)} | {_fmt(run.get('generator_cpu'), 2)} | {_note(run)} |"
+            )
+    lines += [
+        "",
+        "### TXT with persistence: each socket sends its next TXT on its acknowledgement",
+        "",
+        "| server | rooms | acknowledged/s | ack p50 ms | ack p99 ms | server CPU | notes |",
+        "|---" * 7 + "|",
+    ]
     for result in results.values():
         run = result.get("txt")
         if run:
-            lines.append(f"| {result['label']} | {_fmt(run['rooms'])} | "
-                         f"{_fmt(run.get('acks_per_s'), 0)} | {_fmt(run.get('p50_ms'), 2)} | "
-                         f"{_fmt(run.get('p99_ms'), 2)} | {_fmt(run.get('server_cpu'), 2)} "
-                         f"| {_note(run)} |")
+            lines.append(
+                f"| {result['label']} | {_fmt(run['rooms'])} | "
+                f"{_fmt(run.get('acks_per_s'), 0)} | {_fmt(run.get('p50_ms'), 2)} | "
+                f"{_fmt(run.get('p99_ms'), 2)} | {_fmt(run.get('server_cpu'), 2)} "
+                f"| {_note(run)} |"
+            )
     return lines
 
 
 def render(meta: dict, results: dict) -> str:
     server_core, all_cores, generator = meta["cores"]
     versions = ", ".join(f"{name} {version}" for name, version in meta["versions"].items())
-    head = [INTRO, "", f"Run: `{meta['command']}` on {meta['started']} "
-            f"({meta['minutes']} min), {platform.processor() or platform.machine()}, "
-            f"server on core {server_core}, generator on core(s) {generator}. {versions}.", ""]
+    head = [
+        INTRO,
+        "",
+        f"Run: `{meta['command']}` on {meta['started']} "
+        f"({meta['minutes']} min), {platform.processor() or platform.machine()}, "
+        f"server on core {server_core}, generator on core(s) {generator}. {versions}.",
+        "",
+    ]
     failures = [f"- {r['label']}: {r['error']}" for r in results.values() if r.get("error")]
-    return "\n".join([*head, *summary(meta, results), "", *failures, "", METHOD, "",
-                      *details(results), ""])
+    failures += [
+        f"- {r['label']}: not yet available ({r['unavailable']})"
+        for r in results.values()
+        if r.get("unavailable")
+    ]
+    return "\n".join(
+        [*head, *summary(meta, results), "", *failures, "", METHOD, "", *details(results), ""]
+    )

@@ -1,6 +1,6 @@
 """Run the whole benchmark on one machine and write the report.
 
-    .venv/bin/python -m bench.run                  # full run (about 15 minutes), docs/performance.md
+    .venv/bin/python -m bench.run        # full run (about 15 minutes) into docs/performance.md
     .venv/bin/python -m bench.run --smoke --targets counsel --output /tmp/perf.md   # seconds
 
 Each server runs pinned to the first CPU core, the load generator to the others. Counsel runs
@@ -38,8 +38,9 @@ class Profile:
 
 
 PROFILES = {
-    "full": Profile((1000, 2000), 10, (100, 1000, 2000, 4000), (6000, 8000), 10, 200, 10, 2.0,
-                    True),
+    "full": Profile(
+        (1000, 2000), 10, (100, 1000, 2000, 4000), (6000, 8000), 10, 200, 10, 2.0, True
+    ),
     "smoke": Profile((20,), 1, (4,), (8,), 1, 4, 1, 0.5, False),
 }
 
@@ -55,15 +56,37 @@ def split_cores() -> tuple[str | None, str | None, str | None]:
 def load(target: targets.Target, mode: str, rooms: int, duration: float, args) -> dict:
     """One load-generator run against the target's running server."""
     rooms_file = target.rooms_file(rooms)
-    command = [sys.executable, "-m", "bench.loadgen", "--target", target.dialect,
-               "--label", target.label, "--url", target.server.url, "--rooms", str(rooms),
-               "--mode", mode, "--duration", str(duration), "--drain", str(args.profile.drain),
-               "--server-pid", str(target.server.pid)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.loadgen",
+        "--target",
+        target.dialect,
+        "--label",
+        target.label,
+        "--url",
+        target.server.url,
+        "--rooms",
+        str(rooms),
+        "--mode",
+        mode,
+        "--duration",
+        str(duration),
+        "--drain",
+        str(args.profile.drain),
+        "--server-pid",
+        str(target.server.pid),
+    ]
     if rooms_file:
         command += ["--rooms-file", str(rooms_file)]
     print(f"  {target.label}: {mode}, {rooms} rooms", file=sys.stderr, flush=True)
-    done = subprocess.run(pinned(command, args.generator_cores), cwd=ROOT, capture_output=True,
-                          text=True, timeout=duration + 300)
+    done = subprocess.run(
+        pinned(command, args.generator_cores),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=duration + 300,
+    )
     if done.returncode != 0:
         return {"mode": mode, "rooms": rooms, "error": done.stderr.strip()[-1500:]}
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -72,8 +95,12 @@ def load(target: targets.Target, mode: str, rooms: int, duration: float, args) -
 def passes(result: dict) -> bool:
     """Every room connected, nothing lost, one-way p99 under the limit."""
     p99 = result.get("p99_ms")
-    return (result.get("ready_rooms") == result["rooms"] and result.get("lost") == 0
-            and p99 is not None and p99 < LATENCY_LIMIT_MS)
+    return (
+        result.get("ready_rooms") == result["rooms"]
+        and result.get("lost") == 0
+        and p99 is not None
+        and p99 < LATENCY_LIMIT_MS
+    )
 
 
 def paced_sizes(profile: Profile) -> list[int]:
@@ -121,8 +148,10 @@ def run_all(args) -> dict:
             scaled = targets.Counsel(workdir, all_cores, database="postgresql", workers=2)
             results["counsel_redis"] = measure(scaled, args)
         else:
-            results["counsel_redis"] = {"label": "Counsel, 2 workers + Redis",
-                                        "unavailable": "the Redis relay does not exist yet"}
+            results["counsel_redis"] = {
+                "label": "Counsel, 2 workers + Redis",
+                "unavailable": "the Redis relay does not exist yet",
+            }
     return results
 
 
@@ -149,10 +178,15 @@ def main(argv: list[str] | None = None) -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     started = time.time()
     results = run_all(args)
-    meta = {"command": args.command, "profile": asdict(args.profile),
-            "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
-            "minutes": round((time.time() - started) / 60, 1), "versions": targets.versions(),
-            "cores": split_cores(), "latency_limit_ms": LATENCY_LIMIT_MS}
+    meta = {
+        "command": args.command,
+        "profile": asdict(args.profile),
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+        "minutes": round((time.time() - started) / 60, 1),
+        "versions": targets.versions(),
+        "cores": split_cores(),
+        "latency_limit_ms": LATENCY_LIMIT_MS,
+    }
     (args.results_dir / "results.json").write_text(json.dumps({"meta": meta, **results}, indent=1))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report.render(meta, results))

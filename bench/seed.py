@@ -47,9 +47,13 @@ def _insert_users(prefix: str, role: Role, count: int, password_hash: str) -> li
     now = datetime.now(UTC)
     rows = [
         {
-            "email": f"{prefix}-{role.value}-{index}@counsel.test", "name": f"Bench {index}",
-            "role": role, "password_hash": password_hash, "active": True,
-            "login_token": secrets.token_urlsafe(16), "created_at": now,
+            "email": f"{prefix}-{role.value}-{index}@counsel.test",
+            "name": f"Bench {index}",
+            "role": role,
+            "password_hash": password_hash,
+            "active": True,
+            "login_token": secrets.token_urlsafe(16),
+            "created_at": now,
         }
         for index in range(count)
     ]
@@ -61,9 +65,15 @@ def _insert_sessions(members: list[tuple], experts: list[tuple]) -> list[int]:
     now = datetime.now(UTC)
     rows = [
         {
-            "member_id": member[0], "expert_id": expert[0], "topic": "Benchmark",
-            "status": Status.ACCEPTED, "accepted_at": now, "created_at": now, "last_seq": 0,
-            "member_joined": False, "expert_joined": False,
+            "member_id": member[0],
+            "expert_id": expert[0],
+            "topic": "Benchmark",
+            "status": Status.ACCEPTED,
+            "accepted_at": now,
+            "created_at": now,
+            "last_seq": 0,
+            "member_joined": False,
+            "expert_joined": False,
         }
         for member, expert in zip(members, experts, strict=True)
     ]
@@ -81,8 +91,9 @@ def _cookie_signer(app: Flask):
         identifier = _create_identifier()
 
     def sign(user: tuple) -> str:
-        return serializer.dumps({"_user_id": f"{user[0]}:{user[1]}", "_fresh": True,
-                                 "_id": identifier})
+        return serializer.dumps(
+            {"_user_id": f"{user[0]}:{user[1]}", "_fresh": True, "_id": identifier}
+        )
 
     return sign
 

@@ -28,16 +28,28 @@ def pinned(command: list[str], cores: str | None) -> list[str]:
 def install_peerjs() -> Path:
     """`npm install` the `peer` package into bench/ once."""
     if not PEERJS.exists():
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=BENCH, check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund"],
+            cwd=BENCH,
+            check=True,
+            capture_output=True,
+        )
     return PEERJS
 
 
 class Server:
     """One server process on a free loopback port, its output in a log file."""
 
-    def __init__(self, name: str, command: list[str], env: dict[str, str], health: str,
-                 log_dir: Path, port: int, cwd: Path = ROOT):
+    def __init__(
+        self,
+        name: str,
+        command: list[str],
+        env: dict[str, str],
+        health: str,
+        log_dir: Path,
+        port: int,
+        cwd: Path = ROOT,
+    ):
         self.name, self.command, self.env, self.health = name, command, env, health
         self.log_path = log_dir / f"{name}.log"
         self.port = port
@@ -55,13 +67,15 @@ class Server:
     def start(self, timeout: float = 30) -> "Server":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(self.command, cwd=self.cwd, env=self.env, stdout=log,
-                                            stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.process.returncode}; "
-                                   f"see {self.log_path}")
+                raise RuntimeError(
+                    f"{self.name} exited with {self.process.returncode}; see {self.log_path}"
+                )
             try:
                 with urllib.request.urlopen(self.url + self.health, timeout=2):
                     return self
@@ -87,17 +101,37 @@ class Server:
 
 def gunicorn_command(port: int, app: str, workers: int, connections: int) -> list[str]:
     config = os.environ.get("BENCH_GUNICORN_CONF", str(ROOT / "gunicorn.conf.py"))
-    return [sys.executable, "-m", "gunicorn", "-c", config,
-            "-b", f"127.0.0.1:{port}", "-w", str(workers),
-            "--worker-connections", str(connections), app]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        config,
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        str(workers),
+        "--worker-connections",
+        str(connections),
+        app,
+    ]
 
 
-def counsel(log_dir: Path, env: dict[str, str], cores: str | None, workers: int = 1,
-            max_sockets: int = 20000) -> Server:
+def counsel(
+    log_dir: Path,
+    env: dict[str, str],
+    cores: str | None,
+    workers: int = 1,
+    max_sockets: int = 20000,
+) -> Server:
     """Counsel under the project's gunicorn.conf.py (gevent)."""
     port = free_port()
-    env = {**os.environ, **env, "COUNSEL_MAX_SOCKETS_PER_WORKER": str(max_sockets),
-           "COUNSEL_WORKERS": str(workers)}
+    env = {
+        **os.environ,
+        **env,
+        "COUNSEL_MAX_SOCKETS_PER_WORKER": str(max_sockets),
+        "COUNSEL_WORKERS": str(workers),
+    }
     command = pinned(gunicorn_command(port, "app:app", workers, max_sockets + 100), cores)
     return Server(f"counsel-w{workers}", command, env, "/healthz", log_dir, port)
 
@@ -112,6 +146,14 @@ def bare(log_dir: Path, cores: str | None) -> Server:
 def peerjs(log_dir: Path, cores: str | None) -> Server:
     """The PeerJS server from npm, as its README starts it, with the socket cap lifted."""
     port = free_port()
-    command = ["node", str(install_peerjs()), "--port", str(port), "--host", "127.0.0.1",
-               "--concurrent_limit", "100000"]
+    command = [
+        "node",
+        str(install_peerjs()),
+        "--port",
+        str(port),
+        "--host",
+        "127.0.0.1",
+        "--concurrent_limit",
+        "100000",
+    ]
     return Server("peerjs", pinned(command, cores), dict(os.environ), "/", log_dir, port)

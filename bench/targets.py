@@ -65,26 +65,37 @@ def _counsel_label(database: str, workers: int) -> str:
 class Counsel(Target):
     """Counsel with a fresh database; every run gets fresh sessions and signed cookies."""
 
-    def __init__(self, workdir: Path, cores: str | None, database: str = "sqlite",
-                 workers: int = 1, max_sockets: int = 20000):
+    def __init__(
+        self,
+        workdir: Path,
+        cores: str | None,
+        database: str = "sqlite",
+        workers: int = 1,
+        max_sockets: int = 20000,
+    ):
         super().__init__(workdir, cores)
         self.database, self.workers, self.max_sockets = database, workers, max_sockets
         self.secret = secrets.token_urlsafe(32)
-        self.url = (POSTGRES_URL if database == "postgresql"
-                    else f"sqlite:///{workdir / f'counsel-{database}-w{workers}.db'}")
+        self.url = (
+            POSTGRES_URL
+            if database == "postgresql"
+            else f"sqlite:///{workdir / f'counsel-{database}-w{workers}.db'}"
+        )
         self.label = _counsel_label(database, workers)
         self.batches = 0
 
     def env(self) -> dict[str, str]:
-        env = {"COUNSEL_DATABASE_URL": self.url, "COUNSEL_SECRET_KEY": self.secret,
-               "COUNSEL_UPLOAD_DIR": str(self.workdir / "uploads")}
+        env = {
+            "COUNSEL_DATABASE_URL": self.url,
+            "COUNSEL_SECRET_KEY": self.secret,
+            "COUNSEL_UPLOAD_DIR": str(self.workdir / "uploads"),
+        }
         if self.workers > 1:
             env["COUNSEL_REDIS_URL"] = REDIS_URL
         return env
 
     def make_server(self) -> servers.Server:
-        return servers.counsel(self.workdir, self.env(), self.cores, self.workers,
-                               self.max_sockets)
+        return servers.counsel(self.workdir, self.env(), self.cores, self.workers, self.max_sockets)
 
     def start(self) -> None:
         if self.database == "postgresql":

@@ -40,7 +40,7 @@ async def _connect_room(room: Room, dialect, gate: asyncio.Semaphore) -> bool:
                     extra_headers=dialect.headers(room.spec, peer.side),
                     websocket_handshake_timeout=HANDSHAKE_TIMEOUT,
                 )
-            except (OSError, picows.WSError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, OSError, picows.WSError) as exc:
                 room.stats.events[_failure(exc)] += 1
                 return False
     return True
