@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test test-fast test-browser lint format install install-test browser-deps clean
+.PHONY: run test test-fast test-browser lint format install install-test browser-deps clean bench
 
 # The stamps make a second `make run` skip pip until pyproject.toml changes.
 $(BIN)/python:
@@ -57,6 +57,11 @@ browser-deps:
 	  fi; \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
 	fi
+
+## make bench: Counsel against the PeerJS server (about 15 min on an idle machine), into
+## docs/performance.md; installs the npm package `peer` into bench/ on first use
+bench: install-test
+	$(BIN)/python -m bench.run
 
 lint: install-test
 	$(BIN)/ruff check .
