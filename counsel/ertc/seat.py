@@ -12,7 +12,7 @@ from flask import current_app
 
 from counsel import workflow
 from counsel.ertc import ledger
-from counsel.ertc.connection import CLOSED, ENDED, REPLACED, Connection
+from counsel.ertc.connection import CLOSED, ENDED, REPLACED, TIMEOUT, Connection
 from counsel.ertc.handlers import sys_frame
 from counsel.ertc.relay import Relay
 from counsel.extensions import db
@@ -66,7 +66,7 @@ def leave(conn: Connection, relay: Relay, why: str) -> None:
     """Free the seat; unless replaced or ended, persist `left` and tell the peer."""
     if not relay.detach(conn) or why in (REPLACED, ENDED):
         return
-    reason = why if why in (CLOSED, "timeout") else CLOSED
+    reason = why if why in (CLOSED, TIMEOUT) else CLOSED
     try:
         left = _notice(conn, "left", reason=reason)
     except ledger.SessionClosed:
