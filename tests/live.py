@@ -43,6 +43,10 @@ class LiveServer:
         output = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=output,
                                         stderr=subprocess.STDOUT)
+        if output is not subprocess.DEVNULL:
+            output.close()  # the child holds its own copy
+        if self.log_path:
+            output.close()  # the child holds its own copy; ours would leak a ResourceWarning
         self._wait_healthy(timeout)
         return self
 

@@ -3,27 +3,65 @@
  */
 
 const VIDEO = { width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: "user" };
-
-const ATTEMPTS = [
-  { constraints: { audio: true, video: VIDEO }, has: "both" },
-  { constraints: { audio: true }, has: "audio" },
-  { constraints: { video: VIDEO }, has: "video" },
+const SINGLE = [
+  { kind: "audio", constraints: { audio: true } },
+  { kind: "video", constraints: { video: VIDEO } },
 ];
+const DEVICE = { audio: "microphone", video: "camera" };
+const STILL_WORKS = "You can still see and hear the other person, and chat.";
 
-/** A sentence that tells the person what happened and what they can do. */
-function explain(error, has) {
+/** Why a device is missing, as a sentence that says what to do. */
+function reason(error, device, plural = false) {
+  const [is, it] = plural ? ["are", "them"] : ["is", "it"];
+  const name = error?.name;
+  if (name === "NotAllowedError" || name === "SecurityError") {
+    return `Your ${device} ${is} blocked for this site. Allow ${it} in the address bar (the camera icon), then press Try again.`;
+  }
+  if (name === "NotReadableError" || name === "AbortError") {
+    return `Your ${device} ${is} busy in another app. Close that app, then press Try again.`;
+  }
+  return `No ${device.replace(" and ", " or ")} was found. Connect one, then press Try again.`;
+}
+
+function explain(error, got) {
   if (!navigator.mediaDevices) {
-    return "This browser cannot use a camera on this page (it needs a secure https address). You can still see and hear the other person and chat.";
+    return `Camera and microphone need a secure (https) address. ${STILL_WORKS}`;
   }
-  if (error?.name === "NotAllowedError" || error?.name === "SecurityError") {
-    return "Camera and microphone are blocked for this site. Allow them in your browser's address bar (the camera icon), then press Try again. You can still see and hear the other person and chat.";
+  if (got === "audio") return `${reason(error, "camera")} Until then you are on audio only.`;
+  if (got === "video") {
+    return `${reason(error, "microphone")} Until then the other person cannot hear you.`;
   }
-  if (error?.name === "NotReadableError" || error?.name === "AbortError") {
-    return "Your camera or microphone is busy in another app. Close that app, then press Try again.";
+  return `${reason(error, "camera and microphone", true)} ${STILL_WORKS}`;
+}
+
+/** Kinds not worth asking for again: denied ones, or all of them after a dismissed prompt. */
+async function refusedKinds(error) {
+  if (error.name !== "NotAllowedError" && error.name !== "SecurityError") return new Set();
+  const refused = new Set();
+  for (const kind of ["audio", "video"]) {
+    try {
+      const status = await navigator.permissions.query({ name: DEVICE[kind] });
+      if (status.state === "denied") refused.add(kind);
+    } catch {
+      // This browser cannot tell: asking again would only repeat the prompt.
+    }
   }
-  if (has === "audio") return "No camera was found: you are on audio only. Connect a camera and press Try again.";
-  if (has === "video") return "No microphone was found: the other person cannot hear you. Connect one and press Try again.";
-  return "No camera or microphone was found: you can see and hear the other person and chat. Connect a device and press Try again.";
+  return refused.size ? refused : new Set(["audio", "video"]);
+}
+
+/** Camera and microphone together failed: try each alone, unless it was refused. */
+async function fallback(error) {
+  const refused = await refusedKinds(error);
+  for (const { kind, constraints } of SINGLE) {
+    if (refused.has(kind)) continue;
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia(constraints);
+      return { stream, problem: explain(error, kind) };
+    } catch {
+      // Neither works alone: say what the first failure was.
+    }
+  }
+  return { stream: null, problem: explain(error, "none") };
 }
 
 /**
@@ -32,18 +70,12 @@ function explain(error, has) {
  */
 export async function openMedia() {
   if (!navigator.mediaDevices?.getUserMedia) return { stream: null, problem: explain(null, "none") };
-  let firstError = null;
-  for (const { constraints, has } of ATTEMPTS) {
-    try {
-      const stream = await navigator.mediaDevices.getUserMedia(constraints);
-      return { stream, problem: has === "both" ? null : explain(firstError, has) };
-    } catch (error) {
-      firstError = firstError || error;
-      // A refusal covers every device: asking again only repeats the prompt.
-      if (error.name === "NotAllowedError" || error.name === "SecurityError") break;
-    }
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: VIDEO });
+    return { stream, problem: null };
+  } catch (error) {
+    return fallback(error);
   }
-  return { stream: null, problem: explain(firstError, "none") };
 }
 
 /** The enabled state of our first track of a kind; false when there is none. */

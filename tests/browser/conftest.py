@@ -16,10 +16,14 @@ from tests.conftest import PASSWORD, PASSWORD_HASH, make_app
 from tests.live import LiveServer, free_port
 
 CHROMIUM = "/usr/bin/chromium"
+# No --use-fake-ui-for-media-stream: it grants every request, even a camera the person
+# blocked; the contexts grant camera and microphone instead (and a test can block one).
 CHROMIUM_ARGS = [
     "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
     "--allow-loopback-in-peer-connection",
+    # Without camera or microphone permission Chromium hides host candidates behind mDNS
+    # names, which nothing resolves in a loopback-only namespace (a real LAN does).
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
