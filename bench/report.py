@@ -1,5 +1,6 @@
 """Render the benchmark results as the markdown of docs/performance.md."""
 
+import os
 import platform
 
 from bench.report_text import INTRO, METHOD
@@ -181,6 +182,19 @@ def details(results: dict) -> list[str]:
     return lines
 
 
+def _busy_warning(meta: dict) -> list[str]:
+    """Say so when something else was using the machine: the numbers are then a floor."""
+    before, after = meta.get("load_average", (0, 0))
+    if max(before, after) < 1.0:
+        return []
+    return [
+        f"**The machine was busy with other work during this run (1-minute load average "
+        f"{before:.1f} before, {after:.1f} after, on {os.cpu_count()} cores): every number here "
+        f"is lower and noisier than on an idle machine. Run `make bench` again on an idle one.**",
+        "",
+    ]
+
+
 def render(meta: dict, results: dict) -> str:
     server_core, all_cores, generator = meta["cores"]
     versions = ", ".join(f"{name} {version}" for name, version in meta["versions"].items())
@@ -191,6 +205,7 @@ def render(meta: dict, results: dict) -> str:
         f"({meta['minutes']} min), {platform.processor() or platform.machine()}, "
         f"server on core {server_core}, generator on core(s) {generator}. {versions}.",
         "",
+        *_busy_warning(meta),
     ]
     failures = [f"- {r['label']}: {r['error']}" for r in results.values() if r.get("error")]
     failures += [

@@ -5,7 +5,9 @@ INTRO = """# Performance: Counsel against the PeerJS server
 This file is written by `bench/run.py`; do not edit it by hand, run the benchmark again.
 Both servers get the same work: N rooms of two authenticated sockets exchanging offer, answer and
 ICE-candidate frames of about 200 bytes (the same SDP and candidate text, each in its own
-protocol's envelope), measured from one load generator on the same machine."""
+protocol's envelope), measured from one load generator on the same machine.
+Run it with `make bench` (about 15 minutes; `python -m bench.run --help` for the options) on an
+otherwise idle machine; `python -m bench.run --smoke` runs everything tiny, in seconds."""
 
 METHOD = """## How it is measured
 
@@ -36,12 +38,13 @@ METHOD = """## How it is measured
   queueing shows up as latency). Percentiles are over every one-way delivery in the window;
   frames not delivered within the drain time after the window count as lost.
 - **(c)**: the paced load continues past 4000 rooms (6000, 8000; two sockets per room must fit
-  the open-file limit of 20,000) while every room connected, nothing was lost and p99 < 50 ms.
+  the open-file limit of 20,000) while every room connected, nothing was lost and p99 < 50 ms;
+  8000 therefore means "at least 8000".
 - **(d)** sockets per second from the first connect to the last welcome (`OPEN` for PeerJS) of
   the paced run, 50 handshakes in flight; **(e)** the growth of the server's resident memory
   (all processes of its tree, from `/proc/<pid>/status`) over those sockets, on a server
   started fresh for that run.
 - **(f)** TXT (Counsel only, PeerJS persists nothing): every socket sends a chat message and
   the next one when its own copy (the acknowledgement, committed before it is sent) comes back.
-- The machine has 2 cores shared with nothing else only during the final run; numbers from
-  a busy machine are lower and noisier."""
+- Everything runs on one machine: the numbers compare the servers with each other, on the same
+  cores and the same work; they are not what a bigger machine would reach."""

@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     args.results_dir.mkdir(parents=True, exist_ok=True)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    started = time.time()
+    started, load_before = time.time(), os.getloadavg()[0]
     results = run_all(args)
     meta = {
         "command": args.command,
@@ -186,6 +186,7 @@ def main(argv: list[str] | None = None) -> None:
         "versions": targets.versions(),
         "cores": split_cores(),
         "latency_limit_ms": LATENCY_LIMIT_MS,
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     (args.results_dir / "results.json").write_text(json.dumps({"meta": meta, **results}, indent=1))
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ class Stats:
         self.end_ns = 0
         self.sent = 0
         self.received = 0
+        self.arrivals = 0  # closed loop: every arrival; the window is two snapshots of it
         self.acked = 0
         self.latencies_us = array("q")
         self.events: Counter[str] = Counter()

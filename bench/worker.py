@@ -81,11 +81,12 @@ async def _run(pipe: Connection, job: dict) -> None:
     stats.start_ns, stats.end_ns = await loop.run_in_executor(None, pipe.recv)
     ready = [room for room in rooms if room.ready]
     await _sleep_until(stats.start_ns)
-    cpu_start = time.process_time()
+    cpu_start, arrivals = time.process_time(), stats.arrivals
     for room in ready:
         room.start(stats.start_ns, stats.end_ns)
     await _sleep_until(stats.end_ns)
     cpu = time.process_time() - cpu_start
+    stats.received += stats.arrivals - arrivals
     for room in ready:
         room.running = False
     await asyncio.sleep(job["drain"])
