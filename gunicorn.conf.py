@@ -2,6 +2,7 @@
 
 import os
 import resource
+import sys
 
 bind = os.environ.get("COUNSEL_BIND", "127.0.0.1:8000")
 worker_class = "gevent"
@@ -25,6 +26,11 @@ def _raise_open_file_limit() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if 0 <= soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if 0 <= hard < worker_connections + 100:
+        sys.stderr.write(
+            f"gunicorn.conf.py: the open-file limit {hard} is below worker_connections "
+            f"{worker_connections}; sockets past it fail (raise `ulimit -n`)\n"
+        )
 
 
 _raise_open_file_limit()

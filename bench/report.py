@@ -3,7 +3,7 @@
 import os
 import platform
 
-from bench.report_text import INTRO, METHOD
+from bench.report_text import FINDINGS, INTRO, METHOD
 
 REFERENCE_ROOMS = 1000  # (b) and (d) are read at this N
 MEMORY_ROOMS = 2000  # (e): enough sockets that the RSS delta dwarfs allocator noise
@@ -214,5 +214,17 @@ def render(meta: dict, results: dict) -> str:
         if r.get("unavailable")
     ]
     return "\n".join(
-        [*head, *summary(meta, results), "", *failures, "", METHOD, "", *details(results), ""]
+        [
+            *head,
+            *summary(meta, results),
+            "",
+            *failures,
+            "",
+            METHOD,
+            "",
+            *details(results),
+            "",
+            FINDINGS,
+            "",
+        ]
     )

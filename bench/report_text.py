@@ -48,3 +48,35 @@ METHOD = """## How it is measured
   the next one when its own copy (the acknowledgement, committed before it is sent) comes back.
 - Everything runs on one machine: the numbers compare the servers with each other, on the same
   cores and the same work; they are not what a bigger machine would reach."""
+
+FINDINGS = """## Serving notes behind these numbers (measured on this machine)
+
+- **psycopg 3 cooperates with gevent, if it is imported after the patching.** Two greenlets each
+  running `SELECT pg_sleep(0.5)` under `gevent.monkey.patch_all()` finish in 0.53 s (a ticker
+  greenlet kept running during the query). psycopg picks its wait function once, at import
+  (`psycopg/waiting.py`: `wait_c` unless `gevent.monkey.is_module_patched("select")`); imported
+  before the patching, the same two queries take 1.06 s and every query blocks the worker. The
+  gevent worker patches before it loads the app, so `gunicorn.conf.py` must never set
+  `preload_app` (it says so).
+- **The connection pool is where greenlets queue.** SQLAlchemy's `QueuePool` waits on a
+  (patched) condition, so a greenlet waiting for a connection yields: ten greenlets on a pool
+  of five took 1.0 s for `pg_sleep(0.5)` each, five took 0.57 s. The defaults (5 + 10 overflow,
+  30 s timeout) allow 15 transactions at once per worker, plenty for short per-event
+  transactions; what must hold is workers × app servers × (pool_size + max_overflow) below
+  PostgreSQL's `max_connections` (100 by default), and a `pool_timeout` well under gunicorn's
+  30 s `timeout`, with `pool_pre_ping` so a restarted PostgreSQL costs one retry, not errors.
+- **SQLite under gevent freezes the whole worker while it waits for a lock.** `sqlite3` waits
+  for a busy database inside C (`busy_timeout`), which no greenlet can interrupt: when one
+  greenlet holds the write lock (every Counsel transaction starts with `BEGIN IMMEDIATE`) and
+  yields, for any socket or queue wait, before it commits, the next greenlet that begins a
+  transaction stops the worker for the full busy timeout (5 s) and then fails with "database is
+  locked", while the holder cannot run to release it. Measured: with a 1 s busy timeout the hub
+  ran 21 times in 1.5 s instead of 150, and the waiting transaction failed. Transactions must
+  therefore never span a wait (Counsel's per-event sessions are built that way); a one-connection
+  pool for SQLite (`pool_size=1, max_overflow=0`) would turn such a mistake into a cooperative
+  wait on the pool instead of a frozen worker.
+- **Sockets and files.** gunicorn's gevent `worker_connections` (10,000 here) must stay above
+  Counsel's own cap `COUNSEL_MAX_SOCKETS_PER_WORKER` (4000 by default) with room for page
+  requests, or the socket past gunicorn's limit hangs at accept instead of getting the 503; and
+  every socket is an open file, so `gunicorn.conf.py` lifts the soft open-file limit (often
+  1024) to the hard limit for the workers."""
