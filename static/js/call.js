@@ -8,6 +8,7 @@
  * Events: remote {stream}, state {state} where state is a connectionState, "restarting" or "none".
  */
 
+import { Emitter } from "./emitter.js";
 import { Peer } from "./peer.js";
 
 const CONNECT_TIMEOUT_MS = 8000; // a new connection not connected by then gets an ICE restart
@@ -15,7 +16,7 @@ const DISCONNECTED_GRACE_MS = 3000; // `disconnected` often heals by itself with
 const RESTART_TIMEOUT_MS = 10000; // a restart that has not connected by then is tried again
 const MAX_RESTARTS = 3; // after that, a new connection altogether
 
-export class Call extends EventTarget {
+export class Call extends Emitter {
   /** @param {{iceUrl: string, send: (frame: object) => boolean}} options */
   constructor({ iceUrl, send }) {
     super();
@@ -96,9 +97,9 @@ export class Call extends EventTarget {
     this.peer = peer;
     this.restarts = 0;
     this.debug("new connection", offering ? "offering" : "answering", "tracks", this.hasTracks);
-    peer.addEventListener("track", ({ detail }) => this.emit("remote", detail));
-    peer.addEventListener("sent", ({ detail }) => this.debug("out", detail.type, detail.sent));
-    peer.addEventListener("connectionstatechange", ({ detail }) => this.changed(peer, detail));
+    peer.on("track", (detail) => this.emit("remote", detail));
+    peer.on("sent", (detail) => this.debug("out", detail.type, detail.sent));
+    peer.on("connectionstatechange", (detail) => this.changed(peer, detail));
     if (this.hasTracks) peer.setLocalStream(this.localStream);
     else if (offering) peer.receiveOnly(); // our tracks, if they come, reuse these transceivers
     this.emit("state", { state: peer.state });
@@ -160,9 +161,5 @@ export class Call extends EventTarget {
     this.peer.close();
     this.peer = null;
     this.emit("state", { state: "none" });
-  }
-
-  emit(name, detail) {
-    this.dispatchEvent(new CustomEvent(name, { detail }));
   }
 }

@@ -14,9 +14,10 @@ export function newClientId() {
 }
 
 export class Chat {
-  /** @param {{log: import("./chatlog.js").ChatLog, role: string, storageKey: string,
+  /** @param {{log: import("./chatlog.js").ChatLog, form: HTMLFormElement,
+   *           input: HTMLInputElement, role: string, storageKey: string,
    *           send: (frame: object) => boolean}} options */
-  constructor({ log, role, storageKey, send }) {
+  constructor({ log, form, input, role, storageKey, send }) {
     this.log = log;
     this.role = role;
     this.storageKey = storageKey;
@@ -25,6 +26,10 @@ export class Chat {
     this.retries = new Map(); // client_id -> attempts after not-saved
     this.online = false;
     for (const line of this.pending) this.log.addPending(line.client_id, line.text, "waiting");
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (this.submit(input.value)) input.value = "";
+    });
   }
 
   /** The person wrote a line: show it, keep it, send it if we can. */

@@ -6,13 +6,15 @@
  *         connectionstatechange {state}.
  */
 
+import { Emitter } from "./emitter.js";
+
 /** The o= session id of an SDP: it changes only when the other side builds a new connection. */
 export function sdpSessionId(sdp) {
   const match = /^o=\S+ (\d+) /m.exec(sdp || "");
   return match ? match[1] : null;
 }
 
-export class Peer extends EventTarget {
+export class Peer extends Emitter {
   /** @param {{polite: boolean, iceServers: RTCIceServer[], send: (frame: object) => boolean}} o */
   constructor({ polite, iceServers, send }) {
     super();
@@ -134,9 +136,5 @@ export class Peer extends EventTarget {
 
   close() {
     this.pc.close();
-  }
-
-  emit(name, detail) {
-    this.dispatchEvent(new CustomEvent(name, { detail }));
   }
 }

@@ -32,7 +32,8 @@ class Room {
       onLeft: () => this.peerGone(),
     });
     const log = new ChatLog({ list: $("chat-log"), role: this.role, peerName: d.peerName });
-    this.chat = new Chat({ log, role: this.role, storageKey: key("pending"), send });
+    this.chat = new Chat({ log, form: $("chat-form"), input: $("chat-input"), role: this.role,
+                           storageKey: key("pending"), send });
     this.log = log;
     this.files = new FileShare({
       input: $("file-input"), progress: $("upload-progress"), note: $("upload-note"),
@@ -63,7 +64,7 @@ class Room {
   }
 
   listen() {
-    const on = (name, handler) => this.signaling.addEventListener(name, (e) => handler(e.detail));
+    const on = (name, handler) => this.signaling.on(name, handler);
     on("welcome", ({ frame }) => this.welcome(frame));
     on("entry", ({ entry, live }) => this.entry(entry, live));
     on("synced", () => this.synced());
@@ -73,8 +74,8 @@ class Room {
     on("replaced", () => this.finish("This call moved to another tab or device.", "moved"));
     on("done", () => this.ended());
     on("fatal", ({ reason }) => this.fatal(reason));
-    this.call.addEventListener("state", ({ detail }) => this.callState(detail.state));
-    this.call.addEventListener("remote", ({ detail }) => this.stage.showRemote(detail.stream));
+    this.call.on("state", ({ state }) => this.callState(state));
+    this.call.on("remote", ({ stream }) => this.stage.showRemote(stream));
   }
 
   welcome(frame) {
@@ -130,8 +131,14 @@ class Room {
     if (frame.event === "error" && frame.code === "not-saved") this.chat.onNotSaved(frame.client_id);
     else if (frame.event === "error" && frame.client_id) this.chat.onRejected(frame.client_id);
     else if (frame.event === "error" && frame.code === "peer-absent") this.call.lostFrame();
-    else if (frame.event === "restored") this.signaling.fillGap();
+    else if (frame.event === "degraded") this.status.setDegraded(true);
+    else if (frame.event === "restored") this.restored();
     else if (frame.event === "error") console.warn("counsel: server error", frame.code);
+  }
+
+  restored() {
+    this.status.setDegraded(false);
+    this.signaling.fillGap();
   }
 
   down(delay) {
@@ -155,10 +162,6 @@ class Room {
   }
 
   wirePage() {
-    $("chat-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      if (this.chat.submit($("chat-input").value)) $("chat-input").value = "";
-    });
     $("link-retry").addEventListener("click", () => this.signaling.retryNow());
     $("take-over").addEventListener("click", () => location.reload());
   }

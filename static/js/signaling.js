@@ -15,6 +15,8 @@
  *   fatal      {reason}         the room cannot be reopened: "logged-out" or "forbidden"
  */
 
+import { Emitter } from "./emitter.js";
+
 // Immediate tries first, then growing to a cap of about ten seconds.
 const BACKOFF_MS = [0, 0, 250, 500, 1000, 2000, 4000, 7000, 10000];
 const CLOSE_REPLACED = 4000;
@@ -23,7 +25,7 @@ const PROBE_AFTER_FAILURES = 2;
 // is shutting down may still accept and close, and must not get a tight reconnect loop.
 const STABLE_MS = 3000;
 
-export class Signaling extends EventTarget {
+export class Signaling extends Emitter {
   /** @param {{sessionId: number, ledgerUrl: string, probeUrl: string}} options */
   constructor({ sessionId, ledgerUrl, probeUrl }) {
     super();
@@ -196,9 +198,5 @@ export class Signaling extends EventTarget {
     } else if (response.status === 403 || response.status === 404) {
       this.finish("fatal", { reason: "forbidden" });
     }
-  }
-
-  emit(name, detail) {
-    this.dispatchEvent(new CustomEvent(name, { detail }));
   }
 }

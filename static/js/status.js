@@ -50,13 +50,25 @@ export class RoomStatus {
   setLink(up, retryMs = 0) {
     this.linkUp = up;
     this.everLinked = this.everLinked || up;
-    this.linkEl.hidden = up;
-    if (!up) {
-      const when = retryMs > 1000 ? ` Trying again in ${Math.round(retryMs / 1000)} s.` : "";
-      this.linkEl.querySelector(".link-text").textContent =
-        `The connection to Counsel was lost; your messages wait here and will be sent.${when}`;
-    }
+    const when = retryMs > 1000 ? ` Trying again in ${Math.round(retryMs / 1000)} s.` : "";
+    this.banner(
+      up ? null : `The connection to Counsel was lost; your messages wait here and will be sent.${when}`,
+      !up,
+    );
     this.render();
+  }
+
+  /** The server says live delivery is interrupted (it still saves everything), or back. */
+  setDegraded(degraded) {
+    if (!this.linkUp) return;
+    const text = "Messages are saved but arrive late for a moment; the call itself is not affected.";
+    this.banner(degraded ? text : null, false);
+  }
+
+  banner(text, retry) {
+    this.linkEl.hidden = !text;
+    this.linkEl.querySelector(".link-text").textContent = text || "";
+    this.linkEl.querySelector("button").hidden = !retry;
   }
 
   /** The call is over for this page (ended, moved, logged out): nothing changes it after. */
