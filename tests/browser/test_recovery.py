@@ -134,3 +134,17 @@ def test_cut_media_path_recovers_with_ice_restart(call, live):
         f" {fps:.1f} fps"
     )
     expert.video_flowing()
+
+
+def test_logout_in_another_tab_closes_the_room(call):
+    expert, member, _ = call
+    room = member.page
+    member.page = member.new_page()
+    member.page.goto("/")
+    member.page.click("form[action='/logout'] button")
+    started = time.monotonic()
+    room.wait_for_selector("#call-status[data-state=ended]", timeout=15_000)
+    print(f"\nlogout -> room closed: {time.monotonic() - started:.2f} s")
+    assert "logged out" in room.text_content("#call-status")
+    assert room.evaluate("() => document.getElementById('local-video').srcObject") is None
+    expert.page.wait_for_selector("#peer-presence[data-presence=reconnecting]")
