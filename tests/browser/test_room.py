@@ -110,3 +110,18 @@ def test_end_takes_both_to_the_summary(call, seeder):
         assert someone.page.text_content("#summary-ended-by").strip() == "Erin Expert"
         assert "We covered everything" in someone.page.text_content("#summary-reason")
     assert seeder.status(session_id) == "ended"
+
+
+def test_refused_upload_says_why_and_shares_nothing(person, seeder):
+    member = person("member")
+    member.open_room(seeder.accepted_session())
+    page = b"<html><script>alert(1)</script></html>"
+    member.page.set_input_files(
+        "#file-input", files=[{"name": "photo.png", "mimeType": "image/png", "buffer": page}]
+    )
+    member.page.wait_for_selector("#upload-note.problem")
+    note = member.page.text_content("#upload-note")
+    print(f"\n{note}")
+    assert note.startswith("Could not share “photo.png”:")
+    assert member.chat_rows() == []
+    assert member.dialogs == []
