@@ -92,6 +92,8 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    # Statement parameters hold chat text: never let them into error messages or logs.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, "pool_pre_ping": True},
     "SOCK_SERVER_OPTIONS": {"ping_interval": 5, "max_message_size": 65536},
     "ADMIN_PAGE_SIZE": 25,
     "LOGIN_FAILURES_ALLOWED": 10,

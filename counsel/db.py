@@ -27,25 +27,23 @@ def busy_timeout_ms() -> int:
 
 
 def tune_sqlite(engine: Engine) -> None:
-    """Make SQLite safe for concurrent writers: WAL, a busy timeout and BEGIN IMMEDIATE.
+    """Make SQLite safe for concurrent writers: WAL, a busy timeout, write locks taken late.
 
-    A transaction that reads and later writes fails at once with "database is locked" when
-    another writer committed in between; taking the write lock at BEGIN avoids that, and the
-    busy timeout makes writers queue instead of failing.
+    The driver's own transaction handling is kept on purpose: reads run outside any
+    transaction and a transaction begins at its first write, so it takes the write lock
+    before it has read anything. That avoids SQLite's "database is locked" failure for a
+    transaction that read first and wrote later, and, under gevent, a greenlet never holds
+    the write lock while it waits on the network (SQLite's busy wait blocks the whole worker).
+    Every read-then-write rule is a conditional UPDATE or guarded by a unique constraint.
     """
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
