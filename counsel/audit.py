@@ -17,8 +17,9 @@ def _current_user_id() -> int | None:
     return None
 
 
-def record(action: str, result: str, target: str = "", *, user_id: int | None = None,
-           subject: str = "") -> None:
+def record(
+    action: str, result: str, target: str = "", *, user_id: int | None = None, subject: str = ""
+) -> None:
     """Store one audit event in its own transaction."""
     event = AuditEvent(
         action=action,

@@ -49,8 +49,7 @@ def request_session(member: User, expert_id: int, topic: str) -> CounselingSessi
     session = CounselingSession(member_id=member.id, expert_id=expert.id, topic=topic)
     db.session.add(session)
     db.session.flush()
-    db.session.add(StatusChange(session_id=session.id, status=Status.REQUESTED,
-                                actor_id=member.id))
+    db.session.add(StatusChange(session_id=session.id, status=Status.REQUESTED, actor_id=member.id))
     db.session.commit()
     return session
 
@@ -72,8 +71,9 @@ def apply(session: CounselingSession, user: User, action: str) -> None:
     _conditional_update(session, transition.sources, values, user.id)
 
 
-def _conditional_update(session: CounselingSession, sources: tuple[Status, ...], values: dict,
-                        actor_id: int | None) -> None:
+def _conditional_update(
+    session: CounselingSession, sources: tuple[Status, ...], values: dict, actor_id: int | None
+) -> None:
     result = db.session.execute(
         update(CounselingSession)
         .where(CounselingSession.id == session.id, CounselingSession.status.in_(sources))
@@ -82,8 +82,7 @@ def _conditional_update(session: CounselingSession, sources: tuple[Status, ...],
     if result.rowcount != 1:
         db.session.rollback()
         raise WorkflowError(409, f"This session is {session.status}: that is no longer possible.")
-    db.session.add(StatusChange(session_id=session.id, status=values["status"],
-                                actor_id=actor_id))
+    db.session.add(StatusChange(session_id=session.id, status=values["status"], actor_id=actor_id))
     db.session.commit()
     db.session.refresh(session)
 
@@ -96,8 +95,9 @@ def mark_joined(session: CounselingSession, role: Role) -> bool:
         db.session.commit()
     if session.member_joined and session.expert_joined and session.status is Status.ACCEPTED:
         try:
-            _conditional_update(session, (Status.ACCEPTED,),
-                                {"status": Status.LIVE, "started_at": utcnow()}, None)
+            _conditional_update(
+                session, (Status.ACCEPTED,), {"status": Status.LIVE, "started_at": utcnow()}, None
+            )
         except WorkflowError:
             return False
         return True
@@ -106,6 +106,10 @@ def mark_joined(session: CounselingSession, role: Role) -> bool:
 
 def end(session: CounselingSession, user: User, reason: str) -> None:
     """End the session: who, when, why."""
-    values = {"status": Status.ENDED, "ended_at": utcnow(), "ended_by_id": user.id,
-              "end_reason": reason[:500] or None}
+    values = {
+        "status": Status.ENDED,
+        "ended_at": utcnow(),
+        "ended_by_id": user.id,
+        "end_reason": reason[:500] or None,
+    }
     _conditional_update(session, (Status.ACCEPTED, Status.LIVE), values, user.id)

@@ -1,4 +1,4 @@
-"""A real Counsel server in a subprocess (gunicorn, gevent worker) for WebSocket and browser tests."""
+"""A real Counsel server in a subprocess (gunicorn, gevent worker) for live tests."""
 
 import os
 import signal
@@ -38,11 +38,20 @@ class LiveServer:
 
     def start(self, timeout: float = 20) -> "LiveServer":
         """Start gunicorn and wait until /healthz answers."""
-        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                   "-b", f"127.0.0.1:{self.port}", "app:app"]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "-b",
+            f"127.0.0.1:{self.port}",
+            "app:app",
+        ]
         output = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=output,
-                                        stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT
+        )
         if output is not subprocess.DEVNULL:
             output.close()  # the child holds its own copy
         if self.log_path:
