@@ -227,7 +227,7 @@ def test_a_stale_accept_loses_to_the_conditional_update(db_app, people, requeste
     with db_app.app_context():
         stale = db.session.get(CounselingSession, requested)
         expert = db.session.get(User, people["expert"])
-        db.session.close()  # keep the loaded objects, release the connection (and SQLite lock)
+        db.session.close()  # keep the loaded objects, release the connection and any lock
         act(db_app, requested, people["expert"], "decline")  # another tab wins meanwhile
         assert stale.status is Status.REQUESTED  # what the loser still believes
         with pytest.raises(workflow.WorkflowError) as refused:
