@@ -41,6 +41,8 @@ PROFILES = {
     "full": Profile(
         (1000, 2000), 10, (100, 1000, 2000, 4000), (6000, 8000), 10, 200, 10, 2.0, True
     ),
+    # A few minutes, for a first look while developing (no search past 2000 rooms).
+    "quick": Profile((1000,), 5, (100, 1000, 2000), (), 5, 50, 5, 1.0, True),
     "smoke": Profile((20,), 1, (4,), (8,), 1, 4, 1, 0.5, False),
 }
 
@@ -157,12 +159,13 @@ def run_all(args) -> dict:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--smoke", action="store_true", help="seconds, tiny N (for CI)")
+    parser.add_argument("--profile", choices=PROFILES, default="full", help="how much to run")
+    parser.add_argument("--smoke", action="store_true", help="--profile smoke: seconds (CI)")
     parser.add_argument("--targets", default="counsel,peerjs", help="counsel, peerjs, bare")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--results-dir", type=Path)
     args = parser.parse_args(argv)
-    args.profile = PROFILES["smoke" if args.smoke else "full"]
+    args.profile = PROFILES["smoke" if args.smoke else args.profile]
     args.targets = {name.strip() for name in args.targets.split(",")}
     stamp = time.strftime("%Y%m%d-%H%M%S")
     args.results_dir = (args.results_dir or ROOT / "bench" / "results" / stamp).resolve()
