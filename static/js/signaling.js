@@ -24,6 +24,8 @@ const PROBE_AFTER_FAILURES = 2;
 // A socket closed sooner than this after its welcome counts as a failed try: a server that
 // is shutting down may still accept and close, and must not get a tight reconnect loop.
 const STABLE_MS = 3000;
+// A connection attempt that has not been welcomed by then is given up and retried.
+const CONNECT_TIMEOUT_MS = 10000;
 
 export class Signaling extends Emitter {
   /** @param {{sessionId: number, ledgerUrl: string, probeUrl: string}} options */
@@ -57,7 +59,7 @@ export class Signaling extends Emitter {
     return `${scheme}//${location.host}/ertc?${query}`;
   }
 
-  /** Open the socket unless one is open, a retry is pending only by timer, or we stopped. */
+  /** Open a socket, unless one is open or we stopped. */
   connect() {
     clearTimeout(this.timer);
     this.timer = null;
@@ -66,6 +68,9 @@ export class Signaling extends Emitter {
     this.socket = socket;
     socket.addEventListener("message", (event) => this.receive(event.data));
     socket.addEventListener("close", (event) => this.closed(socket, event.code));
+    setTimeout(() => {
+      if (this.socket === socket && !this.welcomed) socket.close();
+    }, CONNECT_TIMEOUT_MS);
     this.emit("connecting", { attempt: this.failures });
   }
 

@@ -32,9 +32,12 @@ CHROMIUM_ARGS = [
 RUN_HINT = "unshare -n sh -c 'ip link set lo up && exec .venv/bin/pytest -m browser tests/browser'"
 # Short, so that the "reconnecting, then left" scenario does not wait a minute.
 GRACE_SECONDS = 6
+# Who is who: the key names a person in the tests; (role, email, name). Lou logs out, which
+# ends every login of that user, so the others' shared cookies must not be Lou's.
 PEOPLE = {
-    "expert": ("expert@browser.test", "Erin Expert"),
-    "member": ("member@browser.test", "Mia Member"),
+    "expert": ("expert", "expert@browser.test", "Erin Expert"),
+    "member": ("member", "member@browser.test", "Mia Member"),
+    "lou": ("member", "lou@browser.test", "Lou Leaver"),
 }
 
 
@@ -67,7 +70,7 @@ class Seeder:
     def __init__(self, app):
         self.app = app
         with app.app_context():
-            self.users = {role: self._user(role, *PEOPLE[role]) for role in PEOPLE}
+            self.users = {who: self._user(*PEOPLE[who]) for who in PEOPLE}
 
     def _user(self, role: str, email: str, name: str) -> int:
         user = User(email=email, name=name, role=Role(role), password_hash=PASSWORD_HASH)
@@ -77,11 +80,11 @@ class Seeder:
         db.session.commit()
         return user.id
 
-    def accepted_session(self, topic: str = "Feeling stuck") -> int:
+    def accepted_session(self, member: str = "member", topic: str = "Feeling stuck") -> int:
         """A new session between the expert and the member, accepted, ready for a call."""
         with self.app.app_context():
             cs = CounselingSession(
-                member_id=self.users["member"],
+                member_id=self.users[member],
                 expert_id=self.users["expert"],
                 topic=topic,
                 status=Status.ACCEPTED,
@@ -143,7 +146,7 @@ def browser() -> Iterator:
 def logins(browser, live) -> dict[str, dict]:
     """Each person logs in once through the real form; tests reuse the cookies."""
     states = {}
-    for role, (email, _name) in PEOPLE.items():
+    for who, (_role, email, _name) in PEOPLE.items():
         context = browser.new_context(base_url=live.url)
         page = context.new_page()
         page.goto("/login")
@@ -151,7 +154,7 @@ def logins(browser, live) -> dict[str, dict]:
         page.fill("#password", PASSWORD)
         page.click("form button[type=submit]")
         page.wait_for_url(lambda url: "/login" not in url)
-        states[role] = context.storage_state()
+        states[who] = context.storage_state()
         context.close()
     return states
 
@@ -162,7 +165,7 @@ def pytest_runtest_makereport(item, call):
     report = yield
     if report.failed and hasattr(item, "people"):
         for someone in item.people:
-            report.sections.append((f"browser of the {someone.role}", someone.report()))
+            report.sections.append((f"browser of {someone.who}", someone.report()))
         log = item.funcargs.get("workdir")
         if log and (log / "gunicorn.log").exists():
             report.sections.append(("server log", (log / "gunicorn.log").read_text()[-4000:]))
@@ -175,11 +178,11 @@ def person(request, browser, live, logins, workdir) -> Iterator[Callable[[str], 
     opened: list[Person] = []
     request.node.people = opened
 
-    def _open(role: str) -> Person:
+    def _open(who: str) -> Person:
         context = browser.new_context(
-            base_url=live.url, storage_state=logins[role], permissions=["camera", "microphone"]
+            base_url=live.url, storage_state=logins[who], permissions=["camera", "microphone"]
         )
-        opened.append(Person(role, context))
+        opened.append(Person(who, context))
         return opened[-1]
 
     yield _open
@@ -187,13 +190,18 @@ def person(request, browser, live, logins, workdir) -> Iterator[Callable[[str], 
         someone.close()
 
 
+def start_call(person, seeder, member: str = "member") -> tuple[Person, Person, int]:
+    """The expert and a member in a connected call of a new session."""
+    session_id = seeder.accepted_session(member)
+    expert, someone = person("expert"), person(member)
+    expert.open_room(session_id)
+    someone.open_room(session_id)
+    for each in (expert, someone):
+        each.wait_connected()
+    return expert, someone, session_id
+
+
 @pytest.fixture
 def call(person, seeder) -> tuple[Person, Person, int]:
     """The expert and the member in a connected call of a new session."""
-    session_id = seeder.accepted_session()
-    expert, member = person("expert"), person("member")
-    expert.open_room(session_id)
-    member.open_room(session_id)
-    for someone in (expert, member):
-        someone.wait_connected()
-    return expert, member, session_id
+    return start_call(person, seeder)

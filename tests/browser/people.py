@@ -35,8 +35,8 @@ WATCH_PRESENCE = """() => {
 class Person:
     """A browser context (one person's cookies) and the page they look at."""
 
-    def __init__(self, role: str, context):
-        self.role = role
+    def __init__(self, who: str, context):
+        self.who = who
         self.context = context
         self.dialogs: list[str] = []
         self.console: list[str] = []
@@ -85,7 +85,7 @@ class Person:
         first = self.remote_video()
         time.sleep(seconds)
         last = self.remote_video()
-        assert last["frames"] > first["frames"], f"{self.role}: remote video frozen"
+        assert last["frames"] > first["frames"], f"{self.who}: remote video frozen"
         return (last["frames"] - first["frames"]) / ((last["at"] - first["at"]) / 1000)
 
     def say(self, text: str) -> None:

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import GRACE_SECONDS
+from tests.browser.conftest import GRACE_SECONDS, start_call
 from tests.browser.netcut import media_path_cut
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ def converse(expert, member, lines: int = 2) -> list[str]:
     said = []
     for n in range(lines):
         for someone in (expert, member):
-            line = f"{someone.role} line {n + 1}"
+            line = f"{someone.who} line {n + 1}"
             someone.say(line)
             someone.wait_for_line(line)
             said.append(line)
@@ -136,8 +136,9 @@ def test_cut_media_path_recovers_with_ice_restart(call, live):
     expert.video_flowing()
 
 
-def test_logout_in_another_tab_closes_the_room(call):
-    expert, member, _ = call
+def test_logout_in_another_tab_closes_the_room(person, seeder):
+    # Lou, not Mia: logging out ends every login of the user, the shared cookies included.
+    expert, member, _ = start_call(person, seeder, member="lou")
     room = member.page
     member.page = member.new_page()
     member.page.goto("/")

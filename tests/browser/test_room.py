@@ -40,8 +40,8 @@ def test_call_connects_with_video_both_ways(person, seeder):
     expert.open_room(session_id)
     assert expert.state() in {"waiting", "connecting"}
     member.open_room(session_id)
-    to_connected = {p.role: p.wait_connected() for p in (expert, member)}
-    fps = {p.role: p.video_flowing() for p in (expert, member)}
+    to_connected = {p.who: p.wait_connected() for p in (expert, member)}
+    fps = {p.who: p.video_flowing() for p in (expert, member)}
     print(
         f"\nopen room -> connected: expert {to_connected['expert']:.2f} s (waited for the"
         f" member), member {to_connected['member']:.2f} s; remote fps {fps}"
