@@ -69,19 +69,22 @@ class Person:
     def remote_video(self) -> dict:
         return self.page.evaluate(REMOTE_VIDEO)
 
-    def video_flowing(self, seconds: float = 1.5, timeout_ms: int = 15_000) -> float:
-        """Wait for remote frames to be decoded; returns frames per second over `seconds`."""
-        first = self.remote_video()
-        # After a restart the decoder waits for a key frame: give it time to resume.
+    def wait_frames(self, timeout_ms: int = 15_000) -> None:
+        """Wait until the remote video decodes a new frame (after a restart it waits for a
+        key frame)."""
         self.page.wait_for_function(
             """(before) => {
               const video = document.getElementById("remote-video");
               return video.videoWidth > 0
                 && video.getVideoPlaybackQuality().totalVideoFrames > before;
             }""",
-            arg=first["frames"],
+            arg=self.remote_video()["frames"],
             timeout=timeout_ms,
         )
+
+    def video_flowing(self, seconds: float = 1.5) -> float:
+        """Assert remote frames keep coming; returns frames per second over `seconds`."""
+        self.wait_frames()
         first = self.remote_video()
         time.sleep(seconds)
         last = self.remote_video()

@@ -128,11 +128,10 @@ def test_cut_media_path_recovers_with_ice_restart(call, live):
     for someone in (expert, member):
         someone.wait_connected(timeout_ms=30_000)
     connected = time.monotonic() - restored
+    member.wait_frames()
+    video = time.monotonic() - restored
     fps = member.video_flowing()
-    print(
-        f"path back -> connected {connected:.2f} s, video {time.monotonic() - restored:.2f} s,"
-        f" {fps:.1f} fps"
-    )
+    print(f"path back -> connected {connected:.2f} s, video {video:.2f} s, {fps:.1f} fps")
     expert.video_flowing()
 
 
