@@ -68,6 +68,8 @@ def from_environment(instance_path: str) -> dict:
             "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'counsel.db'}"
         ),
         "COUNSEL_REDIS_URL": _env("REDIS_URL"),
+        # Keys and channels of several Counsel installations (or test runs) on one Redis.
+        "COUNSEL_REDIS_PREFIX": _env("REDIS_PREFIX", "counsel:"),
         "COUNSEL_UPLOAD_DIR": _env("UPLOAD_DIR", str(Path(instance_path) / "uploads")),
         "MAX_UPLOAD_MB": _env_int("MAX_UPLOAD_MB", 20),
         "STUN_URLS": _env_list("STUN_URLS"),

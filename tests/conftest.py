@@ -1,5 +1,6 @@
 """Shared fixtures: an app on a file database, users and sessions made by factories."""
 
+import contextlib
 import os
 import re
 import uuid
@@ -180,7 +181,7 @@ def pytest_collection_modifyitems(items) -> None:
         names = getattr(item, "fixturenames", ())
         if "pg_url" in names:
             item.add_marker(pytest.mark.postgres)
-        if "redis_url" in names:
+        if "redis_url" in names or "redis_server_url" in names:
             item.add_marker(pytest.mark.redis)
 
 
@@ -202,15 +203,22 @@ def postgres_server() -> Iterator[Engine]:
     engine.dispose()
 
 
+@contextlib.contextmanager
+def fresh_postgres_database(server: Engine) -> Iterator[str]:
+    """The URL of a new, uniquely named PostgreSQL database, dropped afterwards."""
+    name = f"counsel_test_{uuid.uuid4().hex[:16]}"
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture
 def pg_url(postgres_server: Engine) -> Iterator[str]:
     """The URL of a fresh, uniquely named PostgreSQL database, dropped afterwards."""
-    name = f"counsel_test_{uuid.uuid4().hex[:16]}"
-    with postgres_server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
-    with postgres_server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with fresh_postgres_database(postgres_server) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -230,8 +238,8 @@ def db_app(database_url, tmp_path):
         _db.engine.dispose()
 
 
-@pytest.fixture
-def redis_url() -> str:
+@pytest.fixture(scope="session")
+def redis_server_url() -> str:
     """The test Redis server's URL (COUNSEL_TEST_REDIS_URL), once it answers a PING."""
     import redis
 
@@ -243,3 +251,9 @@ def redis_url() -> str:
     finally:
         client.close()
     return REDIS_TEST_URL
+
+
+@pytest.fixture
+def redis_url(redis_server_url: str) -> str:
+    """The test Redis server's URL; tests keep apart by a key prefix of their own."""
+    return redis_server_url

@@ -59,6 +59,9 @@ class Relay(ABC):
     def local_count(self) -> int:
         """Sockets held by this worker (for the per-worker cap)."""
 
+    def bind(self, app: Flask) -> None:  # noqa: B027 - optional: most relays need no app
+        """Give the relay the app, for work it does outside any request."""
+
 
 class LocalRelay(Relay):
     """In-process relay: both people of a session on this worker (one gunicorn worker)."""
@@ -87,28 +90,30 @@ class LocalRelay(Relay):
             del self._seats[(conn.session_id, conn.role)]
             return True
 
-    def _holder(self, session_id: int, role: str) -> Connection | None:
+    def holder(self, session_id: int, role: str) -> Connection | None:
+        """The socket on this worker that holds the seat, if any."""
         with self._lock:
             return self._seats.get((session_id, role))
 
     def send_to(self, session_id: int, role: str, frame: dict[str, Any]) -> bool:
-        conn = self._holder(session_id, role)
+        conn = self.holder(session_id, role)
         return conn is not None and conn.deliver(frame)
 
     def is_present(self, session_id: int, role: str) -> bool:
-        return self._holder(session_id, role) is not None
+        return self.holder(session_id, role) is not None
 
     def close_seat(self, session_id: int, role: str, code: int, why: str) -> None:
-        conn = self._holder(session_id, role)
+        conn = self.holder(session_id, role)
         if conn is not None:
             conn.close(code, why=why)
 
-    def _all(self) -> list[Connection]:
+    def connections(self) -> list[Connection]:
+        """Every socket on this worker."""
         with self._lock:
             return list(self._seats.values())
 
     def disconnect_user(self, user_id: int) -> None:
-        for conn in self._all():
+        for conn in self.connections():
             if conn.user_id == user_id:
                 conn.close(LOGGED_OUT_CODE, "logged out", why=CLOSED)
 
@@ -118,7 +123,7 @@ class LocalRelay(Relay):
     def shutdown(self, code: int = RESTART_CODE) -> None:
         with self._lock:
             self._stop_code = code
-        for conn in self._all():
+        for conn in self.connections():
             conn.close(code, "server restarting", why=CLOSED)
 
     def local_count(self) -> int:
@@ -127,13 +132,20 @@ class LocalRelay(Relay):
 
 
 def make_relay(config: dict[str, Any]) -> Relay:
-    """The one place that picks the relay from config (a Redis relay plugs in here)."""
-    return LocalRelay()
+    """The one place that picks the relay: Redis when COUNSEL_REDIS_URL is set, else in-process."""
+    url = config.get("COUNSEL_REDIS_URL")
+    if not url:
+        return LocalRelay()
+    from counsel.ertc.redis_relay import RedisRelay  # redis is only needed when configured
+
+    return RedisRelay(url, prefix=config.get("COUNSEL_REDIS_PREFIX") or "counsel:")
 
 
 def init_app(app: Flask) -> None:
     """Choose the relay once, from config."""
-    app.extensions["counsel.relay"] = make_relay(app.config)
+    relay = make_relay(app.config)
+    relay.bind(app)
+    app.extensions["counsel.relay"] = relay
 
 
 def get_relay() -> Relay:

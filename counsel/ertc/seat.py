@@ -66,12 +66,19 @@ def leave(conn: Connection, relay: Relay, why: str) -> None:
     """Free the seat; unless replaced or ended, persist `left` and tell the peer."""
     if not relay.detach(conn) or why in (REPLACED, ENDED):
         return
-    reason = why if why in (CLOSED, TIMEOUT) else CLOSED
+    announce_left(relay, conn.session_id, conn.role, why if why in (CLOSED, TIMEOUT) else CLOSED)
+
+
+def announce_left(relay: Relay, session_id: int, role: str, reason: str) -> None:
+    """Persist `left` for a seat and tell the other seat (also when its worker died)."""
     try:
-        left = _notice(conn, "left", reason=reason)
+        left = ledger.append(
+            session_id, ledger.SERVER, "SYS", {"event": "left", "role": role, "reason": reason}
+        )
     except ledger.SessionClosed:
         return
     except ledger.NotSaved:
-        left = sys_frame("left", role=conn.role, reason=reason)  # presence matters even so
-    relay.send_to(conn.session_id, conn.peer_role, left)
-    log.info("ertc: session=%s %s left (%s)", conn.session_id, conn.role, reason)
+        left = sys_frame("left", role=role, reason=reason)  # presence matters even so
+    peer_role = "expert" if role == "member" else "member"
+    relay.send_to(session_id, peer_role, left)
+    log.info("ertc: session=%s %s left (%s)", session_id, role, reason)

@@ -1,5 +1,8 @@
-"""One live gunicorn server for all /ertc tests, on a SQLite file this process also reads.
+"""The live servers for the /ertc tests, on a database this process also reads.
 
+Every test runs on two topologies: one gunicorn server on a SQLite file (in-process relay),
+and two servers on one PostgreSQL database and one Redis, where the member's socket is on one
+server and the expert's on the other (so everything between them crosses Redis).
 Users are created once and logged in once over HTTP; each test makes its own sessions, so
 tests never share a seat.
 """
@@ -11,8 +14,9 @@ import pytest
 
 from counsel.extensions import db
 from counsel.models import CounselingSession, LedgerEntry, Role, Status, User
-from tests.conftest import PASSWORD_HASH, make_app
+from tests.conftest import PASSWORD_HASH, fresh_postgres_database, make_app
 from tests.live import LiveServer
+from tests.multi.topology import drop_keys, new_prefix, redis_env, servers
 from tests.ws.client import Peer, login_cookie, open_socket
 
 
@@ -26,14 +30,28 @@ class Person:
 
 @dataclass
 class Stack:
-    """The live server and the in-process app on the same database file."""
+    """The live server(s) and the in-process app on the same database."""
 
-    server: LiveServer
+    server: LiveServer  # everyone's, or the member's when there are two
     app: object
+    expert_server: LiveServer | None = None
 
     @property
     def origin(self) -> str:
         return self.server.url
+
+    def server_of(self, role: str) -> LiveServer:
+        """The server a person of this role connects to."""
+        return self.expert_server if role == "expert" and self.expert_server else self.server
+
+    def elsewhere(self, role: str) -> LiveServer:
+        """The server this role does not use (the same one when there is only one)."""
+        other = "member" if role == "expert" else "expert"
+        return self.server_of(other)
+
+    @property
+    def on_sqlite(self) -> bool:
+        return self.app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
 
 
 def add_user(app, role: Role, email: str) -> Person:
@@ -60,9 +78,33 @@ def server_for(app, log_path, **env: str) -> LiveServer:
     )
 
 
-@pytest.fixture(scope="package")
-def stack(tmp_path_factory):
+def two_servers(request, folder):
+    """The member's and the expert's server on a fresh PostgreSQL database and Redis."""
+    redis_url = request.getfixturevalue("redis_server_url")
+    prefix = new_prefix()
+    env = {**redis_env(redis_url, prefix), "COUNSEL_WORKERS": "1"}
+    with fresh_postgres_database(request.getfixturevalue("postgres_server")) as url:
+        app = make_app(url, folder)
+        make = lambda n: server_for(app, folder / f"server-{n}.log", **env)  # noqa: E731
+        with servers(make, 2) as (member_side, expert_side):
+            yield Stack(member_side, app, expert_side)
+        with app.app_context():
+            db.engine.dispose()
+    drop_keys(redis_url, prefix)
+
+
+TOPOLOGIES = [
+    "one-server",
+    pytest.param("two-servers", marks=[pytest.mark.redis, pytest.mark.postgres]),
+]
+
+
+@pytest.fixture(scope="package", params=TOPOLOGIES)
+def stack(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("ertc")
+    if request.param == "two-servers":
+        yield from two_servers(request, folder)
+        return
     app = make_app(f"sqlite:///{folder / 'ertc.db'}", folder)
     server = server_for(app, folder / "server.log").start()
     yield Stack(server, app)
@@ -112,16 +154,20 @@ def new_session(stack, people) -> Callable[..., int]:
 
 @pytest.fixture
 def connect(stack, people) -> Callable[..., Peer]:
-    """connect(person_name_or_Person, session_id, after=None) -> a Peer that has its welcome."""
+    """connect(person_name_or_Person, session_id, after=None, server=None) -> a Peer that has
+    its welcome; on the person's own server unless another one is given."""
     opened: list[Peer] = []
 
     def _connect(
-        who: str | Person, session_id: int, after: int | None = None, welcome: bool = True
+        who: str | Person,
+        session_id: int,
+        after: int | None = None,
+        welcome: bool = True,
+        server: LiveServer | None = None,
     ) -> Peer:
         person = people[who] if isinstance(who, str) else who
-        peer = Peer(
-            open_socket(stack.server.ws_url, session_id, person.cookie, stack.origin, after)
-        )
+        server = server or stack.server_of(person.role.value)
+        peer = Peer(open_socket(server.ws_url, session_id, person.cookie, server.url, after))
         opened.append(peer)
         if welcome:
             peer.welcome = peer.expect(event="welcome")

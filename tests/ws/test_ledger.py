@@ -4,6 +4,8 @@ import sqlite3
 import threading
 import time
 
+import pytest
+
 from tests.ws.conftest import ledger_rows
 
 
@@ -62,7 +64,7 @@ def test_reconnect_with_after_replays_everything_after_in_order(stack, connect, 
     for n in range(3, 6):
         expert.txt(f"line {n}")
         expert.expect(type="TXT", text=f"line {n}")
-    back = connect("member", session_id, after=seen)
+    back = connect("member", session_id, after=seen, server=stack.elsewhere("member"))
     replay = [back.recv() for _ in range(back.welcome["last_seq"] - seen)]
     assert [f["seq"] for f in replay] == list(range(seen + 1, back.welcome["last_seq"] + 1))
     assert [f["text"] for f in replay if f["type"] == "TXT"] == ["line 3", "line 4", "line 5"]
@@ -75,11 +77,13 @@ def test_two_hundred_lines_with_reconnects_have_gapless_seq(stack, connect, new_
     sockets = {"member": connect("member", session_id), "expert": connect("expert", session_id)}
     transcripts = {"member": [], "expert": []}
     last = {"member": 0, "expert": 0}
+    # Each reconnect lands on the other server (with two servers, the pair swaps sides).
+    elsewhere = {role: stack.elsewhere(role) for role in sockets}
     for n in range(200):
         role = "member" if n % 2 else "expert"
         if n % 40 in (38, 39):  # each side reconnects, resuming from the last seq it saw
             sockets[role].close()
-            sockets[role] = connect(role, session_id, after=last[role])
+            sockets[role] = connect(role, session_id, after=last[role], server=elsewhere[role])
         sockets[role].txt(f"{role} {n}", client_id=f"{role}-{n}")
         for who, peer in sockets.items():
             if who == role or n % 7 == 0:  # both sides read, now and then
@@ -102,7 +106,12 @@ def test_two_hundred_lines_with_reconnects_have_gapless_seq(stack, connect, new_
     assert len(database) == 200
     for who in transcripts:
         assert sorted(set(transcripts[who])) == database  # nothing lost, nothing invented
-        assert [seq for seq, _ in transcripts[who]] == sorted({s for s, _ in transcripts[who]})
+        seqs = [seq for seq, _ in transcripts[who]]
+        assert len(seqs) == len(set(seqs))  # nothing delivered twice
+        if stack.expert_server is None:
+            # One worker delivers in commit order. Across workers the peer's lines come later
+            # than a socket's own acknowledgements, so clients order by seq (docs/scaling.md).
+            assert seqs == sorted(seqs)
 
 
 def hold_write_lock(path: str, seconds: float, held: threading.Event) -> None:
@@ -116,6 +125,8 @@ def hold_write_lock(path: str, seconds: float, held: threading.Event) -> None:
 
 
 def test_locked_database_gives_not_saved_and_nothing_relayed(stack, pair):
+    if not stack.on_sqlite:
+        pytest.skip("holds SQLite's write lock")
     member, expert, session_id = pair
     path = stack.app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     held = threading.Event()

@@ -46,7 +46,7 @@ def test_end_closes_both_with_1000_and_ends_the_session(stack, people, pair):
 
 def test_second_socket_takes_over_and_the_peer_sees_no_leave(stack, connect, pair):
     member, expert, session_id = pair
-    second = connect("member", session_id)
+    second = connect("member", session_id, server=stack.elsewhere("member"))
     assert member.expect(event="replaced")["role"] == "member"
     assert member.expect_close() == 4000
     assert expert.expect(event="joined", role="member")
@@ -65,7 +65,7 @@ def test_logout_elsewhere_closes_the_socket_within_seconds(stack, connect, new_s
     session_id = new_session(member=person)
     peer = connect(person, session_id)
     started = time.monotonic()
-    assert post_form(stack.server.url, other_tab, "/logout") == 302
+    assert post_form(stack.elsewhere("member").url, other_tab, "/logout") == 302
     assert peer.expect_close(timeout=5) == 4001
     assert time.monotonic() - started < 5
     with pytest.raises(websocket.WebSocketBadStatusException) as caught:
