@@ -28,7 +28,8 @@ export class Call extends Emitter {
     this.ice = null;
     this.queue = Promise.resolve();
     this.restartTimer = null;
-    this.restarts = 0;
+    this.restarts = 0; // of the current connection, since it last connected
+    this.iceRestarts = 0; // in this page, for the record (and the tests)
     this.verbose = new URLSearchParams(location.search).has("debug");
   }
 
@@ -71,7 +72,7 @@ export class Call extends Emitter {
   }
 
   debug(...words) {
-    if (this.verbose) console.debug("counsel call:", ...words);
+    if (this.verbose) console.debug(`counsel call ${Math.round(performance.now())}:`, ...words);
   }
 
   enqueue(task) {
@@ -132,6 +133,7 @@ export class Call extends Emitter {
       if (!peer || peer.state === "connected") return;
       this.restarts += 1;
       if (this.restarts > MAX_RESTARTS) return this.rebuild(true);
+      this.iceRestarts += 1;
       this.debug("ice restart", this.restarts);
       peer.restartIce(await this.iceServers(true));
       this.emit("state", { state: "restarting" });

@@ -60,6 +60,7 @@ class Room {
     this.wirePage();
     this.status.render();
     this.signaling.connect();
+    this.call.iceServers(false); // ready before the peer is
     this.stage.open();
   }
 

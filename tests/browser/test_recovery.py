@@ -133,6 +133,8 @@ def test_cut_media_path_recovers_with_ice_restart(call, live):
     fps = member.video_flowing()
     print(f"path back -> connected {connected:.2f} s, video {video:.2f} s, {fps:.1f} fps")
     expert.video_flowing()
+    restarts = [p.page.evaluate("() => window.counselRoom.call.iceRestarts") for p in call[:2]]
+    assert sum(restarts) >= 1, restarts
 
 
 def test_logout_in_another_tab_closes_the_room(person, seeder):
