@@ -68,31 +68,36 @@ def _connect_summary(reports: list[dict]) -> dict:
     }
 
 
-def _server_sample(server_pid: int | None) -> tuple[int | None, float | None]:
+def _server_sample(server_pid: int | None) -> tuple:
+    """(RSS KiB, CPU seconds, seconds waiting for a CPU) of the server's tree, or Nones."""
     if server_pid is None:
-        return None, None
-    return procstat.rss_kib(server_pid), procstat.cpu_seconds(server_pid)
+        return None, None, None
+    return (
+        procstat.rss_kib(server_pid),
+        procstat.cpu_seconds(server_pid),
+        procstat.run_delay_seconds(server_pid),
+    )
 
 
 def run(job: dict, rooms: list, procs: int, duration: float, server_pid: int | None) -> dict:
     """Connect, measure memory, run the window, and merge what every process saw."""
-    rss_before, _ = _server_sample(server_pid)
+    rss_before = _server_sample(server_pid)[0]
     workers = _spawn(job, rooms, procs)
     connected = _connect_summary([pipe.recv() for _, pipe in workers])
     time.sleep(SETTLE_SECONDS)
-    rss_after, _ = _server_sample(server_pid)
+    rss_after = _server_sample(server_pid)[0]
     start_ns = time.monotonic_ns() + int(LEAD_SECONDS * 1e9)
     end_ns = start_ns + int(duration * 1e9)
     for _, pipe in workers:
         pipe.send((start_ns, end_ns))
     time.sleep(max(0.0, (start_ns - time.monotonic_ns()) / 1e9))
-    _, cpu_start = _server_sample(server_pid)
+    at_start = _server_sample(server_pid)[1:]
     time.sleep(max(0.0, (end_ns - time.monotonic_ns()) / 1e9))
-    _, cpu_end = _server_sample(server_pid)
+    at_end = _server_sample(server_pid)[1:]
     reports = [pipe.recv() for _, pipe in workers]
     for process, _ in workers:
         process.join(10)
-    return _result(job, connected, reports, duration, (rss_before, rss_after), (cpu_start, cpu_end))
+    return _result(job, connected, reports, duration, (rss_before, rss_after), (at_start, at_end))
 
 
 def _result(job, connected, reports, duration, rss, cpu) -> dict:
@@ -111,13 +116,16 @@ def _result(job, connected, reports, duration, rss, cpu) -> dict:
         "lost": max(0, merged["sent"] - merged["received"]) if job["mode"] == "paced" else None,
         "generator_cores": generator_cores,
         "generator_cpu": round(generator_cpu, 3),
+        "generator_cpu_wait": round(sum(r["cpu_wait_s"] for r in reports) / duration, 3),
         "generator_bound": generator_cpu > 0.9 * generator_cores,
     }
     if None not in rss:
         result["rss_delta_kib"] = rss[1] - rss[0]
         result["kib_per_socket"] = round((rss[1] - rss[0]) / max(1, connected["ready_sockets"]), 1)
-    if None not in cpu:
-        result["server_cpu"] = round((cpu[1] - cpu[0]) / duration, 3)
+    if None not in cpu[0]:
+        (cpu_start, wait_start), (cpu_end, wait_end) = cpu
+        result["server_cpu"] = round((cpu_end - cpu_start) / duration, 3)
+        result["server_cpu_wait"] = round((wait_end - wait_start) / duration, 3)
     return result
 
 

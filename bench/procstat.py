@@ -43,6 +43,18 @@ def rss_kib(root: int) -> int:
     return total
 
 
+def run_delay_seconds(root: int) -> float:
+    """Time the tree's threads were ready to run but waited for a CPU (schedstat), seconds."""
+    total = 0
+    for pid in tree(root):
+        for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+            try:
+                total += int(task.read_text().split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    return total / 1e9
+
+
 def cpu_seconds(root: int) -> float:
     """User plus system CPU time the live processes of the tree have used, in seconds."""
     total = 0

@@ -15,21 +15,28 @@ def per_cpu_second(run: dict) -> float | None:
     return run["msgs_per_s"] / cpu if cpu else None
 
 
-def _starved(run: dict) -> bool:
-    """Frames were late or lost although neither the server nor the generator used its core."""
+def _contention(run: dict) -> list[str]:
+    """Why frames were late although the server did not use its whole core, when they were."""
     late = (run.get("lost") or 0) > 0 or (run.get("p99_ms") or 0) > 50
-    return late and not run.get("generator_bound") and (run.get("server_cpu") or 1) < 0.8
+    if not late or run.get("generator_bound") or (run.get("server_cpu") or 1) >= 0.8:
+        return []
+    waited = max(run.get("server_cpu_wait") or 0, run.get("generator_cpu_wait") or 0)
+    if waited > 0.05:
+        return [
+            f"late frames: a process of the run waited {waited:.0%} of the time for a CPU "
+            "(the machine was busy)"
+        ]
+    return [
+        f"late frames while the server used {run['server_cpu']:.2f} of its core: "
+        "it waited on something"
+    ]
 
 
 def _note(run: dict) -> str:
     if "error" in run:
         return "failed: " + run["error"].splitlines()[-1][:120].replace("|", "/")
     notes = ["generator-bound"] if run.get("generator_bound") else []
-    if _starved(run):
-        notes.append(
-            f"overloaded with the server at {run['server_cpu']:.2f} of its core: "
-            "blocked, or the core was shared"
-        )
+    notes += _contention(run)
     if run.get("ready_rooms") is not None and run["ready_rooms"] < run["rooms"]:
         notes.append(f"{run['rooms'] - run['ready_rooms']} rooms not ready")
     events = {k: v for k, v in run.get("events", {}).items() if k not in ("joined", "left")}

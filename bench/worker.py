@@ -6,12 +6,14 @@ frames, and sends its counters.
 """
 
 import asyncio
+import os
 import time
 from multiprocessing.connection import Connection
 
 import picows
 import uvloop
 
+from bench import procstat
 from bench.peers import MODES, Room
 from bench.stats import Stats
 from bench.wire import RoomSpec, make_dialect
@@ -82,15 +84,17 @@ async def _run(pipe: Connection, job: dict) -> None:
     ready = [room for room in rooms if room.ready]
     await _sleep_until(stats.start_ns)
     cpu_start, arrivals = time.process_time(), stats.arrivals
+    wait_start = procstat.run_delay_seconds(os.getpid())
     for room in ready:
         room.start(stats.start_ns, stats.end_ns)
     await _sleep_until(stats.end_ns)
     cpu = time.process_time() - cpu_start
+    wait = procstat.run_delay_seconds(os.getpid()) - wait_start
     stats.received += stats.arrivals - arrivals
     for room in ready:
         room.running = False
     await asyncio.sleep(job["drain"])
-    pipe.send({**stats.report(), "cpu_s": cpu})
+    pipe.send({**stats.report(), "cpu_s": cpu, "cpu_wait_s": wait})
     for room in rooms:
         for peer in room.peers:
             if peer.transport and not peer.transport.is_disconnected:
