@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench import report, targets
-from bench.servers import ROOT, pinned
+from bench.servers import ROOT, die_with_parent, pinned
 
 LATENCY_LIMIT_MS = 50.0
 
@@ -89,6 +89,7 @@ def load(target: targets.Target, mode: str, rooms: int, duration: float, args) -
         capture_output=True,
         text=True,
         timeout=duration + 300,
+        preexec_fn=die_with_parent,
     )
     if done.returncode != 0:
         return {"mode": mode, "rooms": rooms, "error": done.stderr.strip()[-1500:]}
