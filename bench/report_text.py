@@ -16,7 +16,8 @@ METHOD = """## How it is measured
   per-worker socket cap (`COUNSEL_MAX_SOCKETS_PER_WORKER`) and gunicorn's `worker_connections` are
   raised to 20,000 so that capacity, not the cap, is measured. PeerJS: the npm package `peer`
   (`peerjs --port P --concurrent_limit 100000`). Every server is pinned with `taskset` to one core;
-  the generator runs on the other(s).
+  the generator runs on the other(s). Counsel with two workers and Redis spreads over both
+  cores and so shares the generator's.
 - **Sockets.** Counsel's are real logins: the runner seeds N accepted sessions (2N users, one
   precomputed Argon2 hash) straight into the database and signs each person's Flask session
   cookie with the server's secret key, as `login_user` would; every socket passes the same
@@ -79,4 +80,15 @@ FINDINGS = """## Serving notes behind these numbers (measured on this machine)
   Counsel's own cap `COUNSEL_MAX_SOCKETS_PER_WORKER` (4000 by default) with room for page
   requests, or the socket past gunicorn's limit hangs at accept instead of getting the 503; and
   every socket is an open file, so `gunicorn.conf.py` lifts the soft open-file limit (often
-  1024) to the hard limit for the workers."""
+  1024) to the hard limit for the workers.
+- **Where a socket's memory goes.** The bare flask-sock relay (`bench/bare_relay.py`) holds
+  41.5 KiB per socket under gevent (handler and simple-websocket reader greenlets, wsproto);
+  the same relay with one more greenlet per socket draining a queue (Counsel's outbound writer)
+  holds 55 KiB. The writer greenlet alone costs about 13.5 KiB per socket.
+- **Where a relayed frame's time goes** (py-spy on the Counsel worker, closed loop, 1000 rooms):
+  simple-websocket's reader greenlet and wsproto parsing about 30 %, the handler (JSON parsing
+  and validation 5 %, routing and relay 5 %) about 17 %, the outbound writer greenlet (JSON
+  encoding, framing, send) about 22 %, and the gevent hub switching between those three
+  greenlets and polling their sockets about 30 %. Connecting is database-bound: joining
+  (committing `joined`, marking the session live, reading the replay) took half of the
+  worker's time during a connect burst and loading the user from the cookie another 12 %."""
