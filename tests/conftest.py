@@ -179,9 +179,9 @@ def pytest_collection_modifyitems(items) -> None:
     """Tests that use the PostgreSQL or Redis fixtures carry their marker, for `-m`."""
     for item in items:
         names = getattr(item, "fixturenames", ())
-        if "pg_url" in names:
+        if "pg_url" in names or "postgres_server" in names:
             item.add_marker(pytest.mark.postgres)
-        if "redis_url" in names or "redis_server_url" in names:
+        if {"redis_url", "redis_server_url", "private_redis"} & set(names):
             item.add_marker(pytest.mark.redis)
 
 

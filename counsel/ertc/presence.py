@@ -112,3 +112,27 @@ class Seats:
         """Leave the seat with a tombstone; False when another socket holds it (replaced)."""
         result = self._release(keys=[self.key(session_id, role)], args=[owner.value, self.ttl_ms])
         return int(result) != 0
+
+
+class Routes:
+    """Where seats held on other workers are, as last learned (looked up again after a while)."""
+
+    def __init__(self, seconds: float = 10.0, limit: int = 100_000):
+        self.seconds = seconds
+        self.limit = limit
+        self._hosts: dict[tuple[int, str], tuple[str, float]] = {}
+
+    def get(self, seat: tuple[int, str]) -> str | None:
+        found = self._hosts.get(seat)
+        return found[0] if found is not None and found[1] > time.monotonic() else None
+
+    def put(self, seat: tuple[int, str], host: str) -> None:
+        if len(self._hosts) >= self.limit:
+            self._hosts.clear()  # a bound on memory; the next sends look up again
+        self._hosts[seat] = (host, time.monotonic() + self.seconds)
+
+    def forget(self, seat: tuple[int, str]) -> None:
+        self._hosts.pop(seat, None)
+
+    def clear(self) -> None:
+        self._hosts.clear()

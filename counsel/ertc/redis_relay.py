@@ -1,27 +1,26 @@
 """The relay for several workers and servers: local delivery first, Redis for the rest.
 
-Each worker has a host id and its own channel; a frame for a seat held elsewhere is published
-to the owner's channel only (every worker parsing every message costs CPU: SERVING_NOTES
-pitfall 6). Where a seat is comes from its Redis key (counsel.ertc.presence), cached and kept
-right by the seat notices every worker publishes on the shared channel when a seat changes
-hands. Those notices also carry the `replaced` notice to the worker of a taken-over socket,
-and logouts. A worker drops its own echoes. When the Redis link breaks, every local socket
-is told `degraded` (the ledger still stores everything), and `restored` once it is back.
+Each worker has a host id and a channel of its own: a frame for a seat held elsewhere goes to
+the owner's channel only (a shared channel makes every worker parse every message: SERVING_NOTES
+pitfall 6). Seat locations come from the seat keys (presence.py), cached and corrected by the
+notices a worker publishes on the shared channel when a seat changes hands (inbox.py). When
+the Redis link breaks, local sockets are told `degraded`, and `restored` once it is back.
 """
 
 import json
 import logging
 import threading
-import time
 import uuid
+from functools import partial
 from typing import Any
 
 import redis
 from flask import Flask
 
+from counsel.ertc import inbox
 from counsel.ertc.connection import REPLACED, Connection
 from counsel.ertc.handlers import sys_frame
-from counsel.ertc.presence import Owner, Seats, now_ms
+from counsel.ertc.presence import Owner, Routes, Seats, now_ms
 from counsel.ertc.pubsub import Listener, Publisher, connect
 from counsel.ertc.relay import REPLACED_CODE, RESTART_CODE, LocalRelay, Relay
 from counsel.ertc.seatkeeper import SeatKeeper
@@ -29,7 +28,6 @@ from counsel.ertc.seatkeeper import SeatKeeper
 log = logging.getLogger(__name__)
 
 START_WAIT_SECONDS = 2.0  # a new worker waits this long for Redis before serving without it
-ROUTE_SECONDS = 10.0  # a cached seat location is looked up again after this
 
 
 class RedisRelay(Relay):
@@ -45,14 +43,14 @@ class RedisRelay(Relay):
         self.up = threading.Event()
         self.degraded = False
         self.app: Flask | None = None
-        self._routes: dict[tuple[int, str], tuple[str, float]] = {}
+        self.routes = Routes()
         self._pending_logouts: set[int] = set()
         self._start_lock = threading.Lock()
         self._started = False
         self.publisher = Publisher(self.client, self._link_down)
         channels = [self._channel(self.host_id), self._channel("all")]
         self.listener = Listener(
-            self.client, channels, self._on_message, self._link_up, self._link_down
+            self.client, channels, partial(inbox.receive, self), self._link_up, self._link_down
         )
         self.keeper = SeatKeeper(self, ttl)
 
@@ -73,7 +71,7 @@ class RedisRelay(Relay):
             self.publisher.start()
             self.listener.start()
             self.keeper.start()
-        self.up.wait(START_WAIT_SECONDS)
+            self.up.wait(START_WAIT_SECONDS)  # the first socket finds its peer's seat
 
     def stop(self) -> None:
         """Stop the links and close the Redis connections (tests)."""
@@ -84,7 +82,7 @@ class RedisRelay(Relay):
         self.client.close()
 
     def _link_up(self) -> None:
-        self._routes.clear()  # seat notices were missed while down
+        self.routes.clear()  # seat notices were missed while down
         self.keeper.reconnected()  # Redis may have restarted empty
         self.up.set()
         for user_id in list(self._pending_logouts):
@@ -157,7 +155,7 @@ class RedisRelay(Relay):
         if self.local.holder(session_id, role) is not None:
             return True
         self.start()
-        return self._lookup(session_id, role) is not None
+        return self.lookup(session_id, role) is not None
 
     def close_seat(self, session_id: int, role: str, code: int, why: str) -> None:
         if self.local.holder(session_id, role) is not None:
@@ -185,7 +183,7 @@ class RedisRelay(Relay):
 
     # --- where seats are -------------------------------------------------------------------
 
-    def _lookup(self, session_id: int, role: str) -> str | None:
+    def lookup(self, session_id: int, role: str) -> str | None:
         """The host of a seat held on another worker, from Redis (and into the cache)."""
         if not self.up.is_set():
             return None  # never block a handler on a link that is known to be down
@@ -195,86 +193,30 @@ class RedisRelay(Relay):
             self._link_down()
             return None
         if owner is None or owner.host == self.host_id:
-            self._routes.pop((session_id, role), None)
+            self.routes.forget((session_id, role))
             return None  # free, or a stale key of ours
-        self._routes[(session_id, role)] = (owner.host, time.monotonic() + ROUTE_SECONDS)
+        self.routes.put((session_id, role), owner.host)
         return owner.host
 
     def _route(self, session_id: int, role: str) -> str | None:
-        cached = self._routes.get((session_id, role))
-        if cached is not None and cached[1] > time.monotonic() and self.up.is_set():
-            return cached[0]
-        return self._lookup(session_id, role)
+        cached = self.routes.get((session_id, role)) if self.up.is_set() else None
+        return cached or self.lookup(session_id, role)
 
     def _publish_to_seat(self, message: dict[str, Any]) -> bool:
         host = self._route(message["s"], message["r"])
         if host is None:
             return False
-        return self._publish(host, message)
+        return self.publish(host, message)
 
-    def _publish(self, host: str, message: dict[str, Any]) -> bool:
+    def publish(self, host: str, message: dict[str, Any]) -> bool:
         payload = json.dumps({"o": self.host_id, **message}, separators=(",", ":"))
         return self.publisher.put(self._channel(host), payload)
 
     def _broadcast(self, message: dict[str, Any]) -> None:
         if self.up.is_set():
-            self._publish("all", message)
-
-    # --- what arrives from other workers ---------------------------------------------------
-
-    def _on_message(self, data: bytes) -> None:
-        message = json.loads(data)
-        if message["o"] == self.host_id:
-            return  # our own echo on the shared channel
-        handler = _HANDLERS.get(message["k"])
-        if handler is not None:
-            handler(self, message)
-
-    def _on_frame(self, message: dict[str, Any]) -> None:
-        holder = self.local.holder(message["s"], message["r"])
-        if holder is not None:
-            holder.deliver(message["f"])
-        else:
-            self._forward(message)
-
-    def _on_close(self, message: dict[str, Any]) -> None:
-        if self.local.holder(message["s"], message["r"]) is not None:
-            self.local.close_seat(message["s"], message["r"], message["c"], message["w"])
-        else:
-            self._forward(message)
-
-    def _forward(self, message: dict[str, Any]) -> None:
-        """The seat moved while this was on its way: send it on, once."""
-        if message.get("h"):
-            return
-        host = self._lookup(message["s"], message["r"])
-        if host is not None:
-            self._publish(host, {**message, "h": 1})
-
-    def _on_seat(self, message: dict[str, Any]) -> None:
-        seat = (message["s"], message["r"])
-        if message["c"] is None:
-            self._routes.pop(seat, None)
-            return
-        self._routes[seat] = (message["o"], time.monotonic() + ROUTE_SECONDS)
-        holder = self.local.holder(*seat)
-        if holder is not None and holder.id != message["c"]:
-            mine = self.owners.get(holder.id)
-            if mine is None or mine.stamp <= message["t"]:
-                self.replace(holder, message.get("n"))
+            self.publish("all", message)
 
     def replace(self, conn: Connection, notice: dict[str, Any] | None) -> None:
         """A newer socket of the same person holds the seat elsewhere: close this one."""
         conn.send(notice or {**sys_frame("replaced"), "role": conn.role})
         conn.close(REPLACED_CODE, "replaced", why=REPLACED)
-
-    def _on_user(self, message: dict[str, Any]) -> None:
-        self.local.disconnect_user(message["u"])
-
-
-_HANDLERS = {
-    "f": RedisRelay._on_frame,
-    "x": RedisRelay._on_close,
-    "seat": RedisRelay._on_seat,
-    "user": RedisRelay._on_user,
-}

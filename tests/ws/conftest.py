@@ -7,7 +7,8 @@ Users are created once and logged in once over HTTP; each test makes its own ses
 tests never share a seat.
 """
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -78,18 +79,29 @@ def server_for(app, log_path, **env: str) -> LiveServer:
     )
 
 
-def two_servers(request, folder):
-    """The member's and the expert's server on a fresh PostgreSQL database and Redis."""
-    redis_url = request.getfixturevalue("redis_server_url")
-    prefix = new_prefix()
+@contextlib.contextmanager
+def two_server_stack(postgres, redis_url: str, prefix: str, folder) -> Iterator[Stack]:
+    """The member's and the expert's server (one worker each) on a fresh PostgreSQL database
+    and one Redis."""
     env = {**redis_env(redis_url, prefix), "COUNSEL_WORKERS": "1"}
-    with fresh_postgres_database(request.getfixturevalue("postgres_server")) as url:
+    with fresh_postgres_database(postgres) as url:
         app = make_app(url, folder)
         make = lambda n: server_for(app, folder / f"server-{n}.log", **env)  # noqa: E731
-        with servers(make, 2) as (member_side, expert_side):
-            yield Stack(member_side, app, expert_side)
-        with app.app_context():
-            db.engine.dispose()
+        try:
+            with servers(make, 2) as (member_side, expert_side):
+                yield Stack(member_side, app, expert_side)
+        finally:
+            with app.app_context():
+                db.engine.dispose()
+
+
+def two_servers(request, folder):
+    """The two-server topology on the machine's Redis, under a prefix of its own."""
+    redis_url = request.getfixturevalue("redis_server_url")
+    prefix = new_prefix()
+    postgres = request.getfixturevalue("postgres_server")
+    with two_server_stack(postgres, redis_url, prefix, folder) as stack:
+        yield stack
     drop_keys(redis_url, prefix)
 
 
