@@ -59,14 +59,39 @@ def _create_key_file(key_file: Path) -> None:
         draft.unlink()
 
 
+def engine_options(database_url: str) -> dict:
+    """SQLAlchemy engine options; PostgreSQL gets a pool for many short transactions.
+
+    Under gevent every socket event is a greenlet that holds a connection only for its own
+    short transaction, so a small pool per worker serves thousands of sockets; a greenlet
+    that finds it exhausted waits at most pool_timeout and then gets `not-saved`, like a
+    write that waited more than lock_timeout for a row lock. docs/scaling.md.
+    """
+    options = dict(DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"])
+    if not database_url.startswith("postgresql"):
+        return options
+    timeouts = (
+        f"-c lock_timeout={_env_int('DB_LOCK_TIMEOUT_MS', 5000)} "
+        "-c idle_in_transaction_session_timeout=60000"
+    )
+    options.update(
+        pool_size=_env_int("DB_POOL_SIZE", 10),
+        max_overflow=_env_int("DB_MAX_OVERFLOW", 10),
+        pool_timeout=_env_int("DB_POOL_TIMEOUT", 5),
+        pool_recycle=1800,
+        connect_args={"connect_timeout": 5, "options": timeouts},
+    )
+    return options
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the Flask config mapping from the environment."""
     https = _env_bool("HTTPS")
+    database_url = _env("DATABASE_URL", f"sqlite:///{Path(instance_path) / 'counsel.db'}")
     return {
         "SECRET_KEY": load_secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": _env(
-            "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'counsel.db'}"
-        ),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         "COUNSEL_REDIS_URL": _env("REDIS_URL"),
         # Keys and channels of several Counsel installations (or test runs) on one Redis.
         "COUNSEL_REDIS_PREFIX": _env("REDIS_PREFIX", "counsel:"),

@@ -83,7 +83,11 @@ def server_for(app, log_path, **env: str) -> LiveServer:
 def two_server_stack(postgres, redis_url: str, prefix: str, folder) -> Iterator[Stack]:
     """The member's and the expert's server (one worker each) on a fresh PostgreSQL database
     and one Redis."""
-    env = {**redis_env(redis_url, prefix), "COUNSEL_WORKERS": "1"}
+    env = {
+        **redis_env(redis_url, prefix),
+        "COUNSEL_WORKERS": "1",
+        "COUNSEL_DB_LOCK_TIMEOUT_MS": "1000",
+    }
     with fresh_postgres_database(postgres) as url:
         app = make_app(url, folder)
         make = lambda n: server_for(app, folder / f"server-{n}.log", **env)  # noqa: E731

@@ -4,7 +4,7 @@ import sqlite3
 import threading
 import time
 
-import pytest
+from sqlalchemy import create_engine, text
 
 from tests.ws.conftest import ledger_rows
 
@@ -114,23 +114,33 @@ def test_two_hundred_lines_with_reconnects_have_gapless_seq(stack, connect, new_
             assert seqs == sorted(seqs)
 
 
-def hold_write_lock(path: str, seconds: float, held: threading.Event) -> None:
-    """Keep SQLite's write lock from another connection, like a stuck writer would."""
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("BEGIN IMMEDIATE")
-    held.set()
-    time.sleep(seconds)
-    connection.execute("ROLLBACK")
-    connection.close()
+def hold_write_lock(stack, session_id: int, seconds: float, held: threading.Event) -> None:
+    """Keep the database's write lock from another connection, like a stuck writer would:
+    SQLite's whole-file lock, or on PostgreSQL the session's row (every ledger write takes it).
+    """
+    url = stack.app.config["SQLALCHEMY_DATABASE_URI"]
+    if stack.on_sqlite:
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        held.set()
+        time.sleep(seconds)
+        connection.execute("ROLLBACK")
+        connection.close()
+        return
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        lock = "SELECT id FROM counseling_sessions WHERE id = :id FOR UPDATE"
+        connection.execute(text(lock), {"id": session_id})
+        held.set()
+        time.sleep(seconds)
+        connection.rollback()
+    engine.dispose()
 
 
 def test_locked_database_gives_not_saved_and_nothing_relayed(stack, pair):
-    if not stack.on_sqlite:
-        pytest.skip("holds SQLite's write lock")
     member, expert, session_id = pair
-    path = stack.app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     held = threading.Event()
-    locker = threading.Thread(target=hold_write_lock, args=(path, 2.0, held))
+    locker = threading.Thread(target=hold_write_lock, args=(stack, session_id, 2.0, held))
     locker.start()
     held.wait(5)
     member.txt("while locked", client_id="locked-1")
