@@ -130,6 +130,12 @@ def render(meta: dict, results: dict) -> str:
     ]
     failures = [f"- {r['label']}: {r['error']}" for r in results.values() if r.get("error")]
     failures += [
+        f"- {r['label']}: {r['sqlite_yields']} places yielded inside a SQLite transaction, "
+        "which can freeze the worker (the server log has their stacks)"
+        for r in results.values()
+        if r.get("sqlite_yields")
+    ]
+    failures += [
         f"- {r['label']}: not yet available ({r['unavailable']})"
         for r in results.values()
         if r.get("unavailable")

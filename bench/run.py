@@ -35,6 +35,7 @@ class Profile:
     txt_s: float
     drain: float
     fresh_server: bool  # restart the server before each paced N (clean memory numbers)
+    guard: bool = False  # Counsel on SQLite under bench/guarded.conf.py (a little slower)
 
 
 PROFILES = {
@@ -44,7 +45,7 @@ PROFILES = {
     # A few minutes, for a first look while developing (no search past 2000 rooms).
     "quick": Profile((1000,), 5, (100, 1000, 2000), (), 5, 50, 5, 1.0, True),
     # Seconds, for CI; the long drain keeps a busy machine's late frames from counting as lost.
-    "smoke": Profile((20,), 1, (4,), (8,), 1, 4, 1, 2.0, False),
+    "smoke": Profile((20,), 1, (4,), (8,), 1, 4, 1, 2.0, False, guard=True),
 }
 
 
@@ -133,6 +134,8 @@ def measure(target: targets.Target, args, *, signaling: bool = True, txt: bool =
         out["error"] = str(error)
     finally:
         target.stop()
+    if getattr(target, "guard", False):
+        out["sqlite_yields"] = target.guard_reports()
     return out
 
 
@@ -145,7 +148,8 @@ def run_all(args) -> dict:
     if "bare" in args.targets:
         results["bare"] = measure(targets.Bare(workdir, server_core), args)
     if "counsel" in args.targets:
-        results["counsel"] = measure(targets.Counsel(workdir, server_core), args, txt=True)
+        counsel = targets.Counsel(workdir, server_core, guard=args.profile.guard)
+        results["counsel"] = measure(counsel, args, txt=True)
         postgres = targets.Counsel(workdir, server_core, database="postgresql")
         results["counsel_pg"] = measure(postgres, args, signaling=False, txt=True)
         if targets.redis_relay_available():

@@ -113,14 +113,15 @@ class Server:
         return self.start()
 
 
-def gunicorn_command(port: int, app: str, workers: int, connections: int) -> list[str]:
-    config = os.environ.get("BENCH_GUNICORN_CONF", str(ROOT / "gunicorn.conf.py"))
+def gunicorn_command(
+    port: int, app: str, workers: int, connections: int, config: Path = ROOT / "gunicorn.conf.py"
+) -> list[str]:
     return [
         sys.executable,
         "-m",
         "gunicorn",
         "-c",
-        config,
+        str(config),
         "-b",
         f"127.0.0.1:{port}",
         "-w",
@@ -132,13 +133,15 @@ def gunicorn_command(port: int, app: str, workers: int, connections: int) -> lis
 
 
 def counsel(
+    name: str,
     log_dir: Path,
     env: dict[str, str],
     cores: str | None,
     workers: int = 1,
     max_sockets: int = 20000,
+    config: Path = ROOT / "gunicorn.conf.py",
 ) -> Server:
-    """Counsel under the project's gunicorn.conf.py (gevent)."""
+    """Counsel under the project's gunicorn.conf.py (gevent), or a config wrapping it."""
     port = free_port()
     env = {
         **os.environ,
@@ -146,8 +149,8 @@ def counsel(
         "COUNSEL_MAX_SOCKETS_PER_WORKER": str(max_sockets),
         "COUNSEL_WORKERS": str(workers),
     }
-    command = pinned(gunicorn_command(port, "app:app", workers, max_sockets + 100), cores)
-    return Server(f"counsel-w{workers}", command, env, "/healthz", log_dir, port)
+    command = gunicorn_command(port, "app:app", workers, max_sockets + 100, config)
+    return Server(name, pinned(command, cores), env, "/healthz", log_dir, port)
 
 
 def bare(log_dir: Path, cores: str | None) -> Server:

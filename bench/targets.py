@@ -5,8 +5,9 @@ import os
 import secrets
 from pathlib import Path
 
-from bench import seed, servers
+from bench import seed, servers, yield_guard
 
+GUARD_CONFIG = servers.BENCH / "guarded.conf.py"
 POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/counsel_bench"
 )
@@ -72,8 +73,10 @@ class Counsel(Target):
         database: str = "sqlite",
         workers: int = 1,
         max_sockets: int = 20000,
+        guard: bool = False,
     ):
         super().__init__(workdir, cores)
+        self.guard = guard
         self.database, self.workers, self.max_sockets = database, workers, max_sockets
         self.secret = secrets.token_urlsafe(32)
         self.url = (
@@ -95,7 +98,17 @@ class Counsel(Target):
         return env
 
     def make_server(self) -> servers.Server:
-        return servers.counsel(self.workdir, self.env(), self.cores, self.workers, self.max_sockets)
+        config = GUARD_CONFIG if self.guard else servers.ROOT / "gunicorn.conf.py"
+        name = f"counsel-{self.database}-w{self.workers}"
+        return servers.counsel(
+            name, self.workdir, self.env(), self.cores, self.workers, self.max_sockets, config
+        )
+
+    def guard_reports(self) -> int:
+        """How many places yielded inside a SQLite transaction (bench/yield_guard.py)."""
+        if not self.server or not self.server.log_path.exists():
+            return 0
+        return self.server.log_path.read_text(errors="replace").count(yield_guard.MARK)
 
     def start(self) -> None:
         if self.database == "postgresql":

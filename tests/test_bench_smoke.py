@@ -88,6 +88,11 @@ def test_txt_is_acknowledged_on_both_databases(smoke, target):
     assert run["received"] > 0  # the peers' copies
 
 
+def test_no_sqlite_transaction_spans_a_greenlet_switch(smoke):
+    """bench/yield_guard.py saw no yield inside a SQLite transaction (that freezes a worker)."""
+    assert smoke["results"]["counsel"]["sqlite_yields"] == 0
+
+
 def test_report_holds_the_table_and_the_command(smoke):
     report = smoke["report"]
     assert "| (a) closed loop" in report and "| (f) TXT acknowledged" in report
