@@ -36,11 +36,21 @@ class Profile:
     drain: float
     fresh_server: bool  # restart the server before each paced N (clean memory numbers)
     guard: bool = False  # Counsel on SQLite under bench/guarded.conf.py (a little slower)
+    bisect: bool = False  # narrow (c) down to 500 rooms between the last pass and first fail
 
 
 PROFILES = {
     "full": Profile(
-        (1000, 2000), 10, (100, 1000, 2000, 4000), (6000, 8000), 10, 200, 10, 2.0, True
+        (1000, 2000),
+        10,
+        (100, 1000, 2000, 4000),
+        (6000, 8000),
+        10,
+        200,
+        10,
+        2.0,
+        True,
+        bisect=True,
     ),
     # A few minutes, for a first look while developing (no search past 2000 rooms).
     "quick": Profile((1000,), 5, (100, 1000, 2000), (), 5, 50, 5, 1.0, True),
@@ -114,6 +124,37 @@ def paced_sizes(profile: Profile) -> list[int]:
     return [n for n in (*profile.paced, *profile.search) if 2 * n + 500 <= limit]
 
 
+def bracket(runs: list[dict]) -> tuple[int, int] | None:
+    """(largest passing N, first failing N) in room order, when some N failed after a pass."""
+    passed = 0
+    for run in sorted(runs, key=lambda run: run["rooms"]):
+        if not passes(run):
+            return (passed, run["rooms"]) if passed else None
+        passed = run["rooms"]
+    return None
+
+
+def paced_runs(target: targets.Target, args) -> list[dict]:
+    """The paced sizes, on while p99 holds, then up to two bisections of (c) in 500-room steps."""
+    profile, runs = args.profile, []
+
+    def paced(rooms: int) -> dict:
+        if profile.fresh_server:
+            target.restart()
+        runs.append(load(target, "paced", rooms, profile.paced_s, args))
+        return runs[-1]
+
+    for rooms in paced_sizes(profile):
+        result = paced(rooms)
+        if rooms >= profile.paced[-1] and not passes(result):
+            break
+    for _ in range(2 if profile.bisect else 0):
+        if not (edges := bracket(runs)) or (mid := round(sum(edges) / 1000) * 500) in edges:
+            break
+        paced(mid)
+    return sorted(runs, key=lambda run: run["rooms"])
+
+
 def measure(target: targets.Target, args, *, signaling: bool = True, txt: bool = False) -> dict:
     """Closed loop, paced load (each N on a fresh server, for clean memory), then TXT."""
     out = {"label": target.label, "closed": [], "paced": [], "txt": None}
@@ -122,12 +163,8 @@ def measure(target: targets.Target, args, *, signaling: bool = True, txt: bool =
         target.start()
         for rooms in profile.closed if signaling else ():
             out["closed"].append(load(target, "closed", rooms, profile.closed_s, args))
-        for rooms in paced_sizes(profile) if signaling else ():
-            if profile.fresh_server:
-                target.restart()
-            out["paced"].append(result := load(target, "paced", rooms, profile.paced_s, args))
-            if rooms >= profile.paced[-1] and not passes(result):
-                break
+        if signaling:
+            out["paced"] = paced_runs(target, args)
         if txt:
             out["txt"] = load(target, "txt", profile.txt_rooms, profile.txt_s, args)
     except (RuntimeError, OSError, subprocess.SubprocessError) as error:
