@@ -48,6 +48,10 @@ METHOD = """## How it is measured
   started fresh for that run.
 - **(f)** TXT (Counsel only, PeerJS persists nothing): every socket sends a chat message and
   the next one when its own copy (the acknowledgement, committed before it is sent) comes back.
+- **CPU** columns: cores used in the window by the server's processes (`/proc/<pid>/stat`) and
+  by the generator. Where frames came late although the server did not use its whole core, a
+  note tells whether a process of the run waited for a CPU (`/proc/<pid>/task/*/schedstat`:
+  the machine was shared) or the server waited on something else.
 - Everything runs on one machine: the numbers compare the servers with each other, on the same
   cores and the same work; they are not what a bigger machine would reach."""
 
