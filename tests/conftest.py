@@ -209,7 +209,7 @@ def fresh_postgres_database(server: Engine) -> Iterator[str]:
     name = f"counsel_test_{uuid.uuid4().hex[:16]}"
     with server.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
+    yield server.url.set(database=name).render_as_string(hide_password=False)
     with server.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

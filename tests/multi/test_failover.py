@@ -46,15 +46,20 @@ def test_redis_outage_degrades_then_restores_and_loses_no_acknowledged_line(
     member, expert, session_id = pair
     acked = [member.expect(type="TXT", client_id=member.txt("before"))["seq"]]
     private_redis.stop()
+    stopped = time.monotonic()
     for peer in (member, expert):
         peer.expect(event="degraded", timeout=6)
+    degraded_after = time.monotonic() - stopped
     assert health(stack.server) == (503, {"status": "degraded", "db": "ok", "relay": "down"})
     for n in range(3):  # both keep chatting: stored and acknowledged all the same
         for peer in (member, expert):
             acked.append(peer.expect(type="TXT", client_id=peer.txt(f"during {n}"))["seq"])
     private_redis.start()
+    started = time.monotonic()
     for peer in (member, expert):
         peer.expect(event="restored", timeout=8)
+    restored_after = time.monotonic() - started
+    print(f"Redis outage: degraded after {degraded_after:.2f} s, restored {restored_after:.2f} s")
     assert health(stack.server)[0] == 200
     acked.append(member.expect(type="TXT", client_id=member.txt("after"))["seq"])
     expert.expect(type="TXT", seq=acked[-1])  # live delivery across servers works again
