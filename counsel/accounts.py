@@ -15,14 +15,17 @@ EMAIL_MAX = 254
 class AccountError(ValueError):
     """An account that cannot be created as asked; `field` names the input at fault."""
 
+    status = 400  # the HTTP status a form answers with
+
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
         self.message = message
 
-
 class DuplicateEmail(AccountError):
     """An account with this email already exists."""
+
+    status = 409
 
     def __init__(self, email: str):
         super().__init__("email", f"An account with the email {email} already exists.")

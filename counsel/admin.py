@@ -70,9 +70,9 @@ def experts():
             specialty=form.specialty.data or "",
             bio=form.bio.data or "",
         )
-    except accounts.DuplicateEmail as error:
-        form.email.errors.append(str(error))
-        return _experts_page(form, 409)
+    except accounts.AccountError as error:
+        form[error.field].errors.append(error.message)
+        return _experts_page(form, error.status)
     audit.record("admin.create_expert", "success", f"user:{user.id}")
     flash(f"Expert account created for {user.email}.", "info")
     return redirect(url_for(".experts"))

@@ -114,11 +114,7 @@ def register():
         )
     except accounts.AccountError as error:
         form[error.field].errors.append(error.message)
-        return _page("auth/register.html", form, _account_error_status(error))
+        return _page("auth/register.html", form, error.status)
     _start_login(user)
     flash("Welcome to Counsel.", "info")
     return redirect(url_for("sessions.dashboard"))
-
-
-def _account_error_status(error: accounts.AccountError) -> int:
-    return 409 if isinstance(error, accounts.DuplicateEmail) else 400

@@ -78,6 +78,7 @@ def test_duplicate_expert_email_is_a_clear_409(app, admin_client, expert):
     ("field", "value"),
     [
         ("name", ""),
+        ("name", "   "),
         ("name", "n" * 101),
         ("email", "not-an-email"),
         ("password", "short"),
