@@ -1,6 +1,7 @@
 """Faults across two servers: Redis stopped and started mid-session, a worker killed."""
 
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -93,3 +94,25 @@ def test_killed_worker_peer_sees_left_within_15_seconds_and_rejoin_elsewhere(
     again.txt("back", client_id="back-1")
     assert expert.expect(type="TXT")["client_id"] == "back-1"
     stack.server._wait_healthy(20)  # gunicorn started a new worker for later tests
+
+
+def test_server_restart_tells_the_peer_elsewhere_left_and_the_person_rejoins(
+    stack, connect, new_session
+):
+    session_id = new_session()
+    member = connect("member", session_id)
+    expert = connect("expert", session_id)
+    member.expect(event="joined", role="expert")
+    stopping = threading.Thread(target=stack.server.stop)  # SIGTERM the member's server
+    started = time.monotonic()
+    stopping.start()
+    try:
+        assert member.expect_close(timeout=5) == 1012
+        left = expert.expect(event="left", role="member", timeout=5)
+        assert left["reason"] == "closed" and time.monotonic() - started < 5
+        again = connect("member", session_id, after=left["seq"], server=stack.expert_server)
+        assert again.welcome["peer_present"] is True
+        expert.expect(event="joined", role="member")
+    finally:
+        stopping.join()
+        stack.server.start()  # the same port, for later tests
