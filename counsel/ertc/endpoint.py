@@ -58,6 +58,8 @@ def _refusal():
         return json_error(404, "No such session.")
     if after is None:
         return json_error(400, "after must be a ledger seq (a whole number).")
+    if get_relay().draining():
+        return json_error(503, "The server is restarting; try again in a moment.")
     if get_relay().local_count() >= current_app.config["MAX_SOCKETS_PER_WORKER"]:
         return json_error(503, "The server is full right now; try again shortly.")
     return _admit(session_id, after)

@@ -178,6 +178,9 @@ class RedisRelay(Relay):
     def shutdown(self, code: int = RESTART_CODE) -> None:
         self.local.shutdown(code)
 
+    def draining(self) -> bool:
+        return self.local.draining()
+
     def local_count(self) -> int:
         return self.local.local_count()
 

@@ -59,6 +59,10 @@ class Relay(ABC):
     def local_count(self) -> int:
         """Sockets held by this worker (for the per-worker cap)."""
 
+    @abstractmethod
+    def draining(self) -> bool:
+        """True after shutdown: this worker refuses new sockets while it stops."""
+
     def bind(self, app: Flask) -> None:  # noqa: B027 - optional: most relays need no app
         """Give the relay the app, for work it does outside any request."""
 
@@ -129,6 +133,9 @@ class LocalRelay(Relay):
     def local_count(self) -> int:
         with self._lock:
             return len(self._seats)
+
+    def draining(self) -> bool:
+        return self._stop_code is not None
 
 
 def make_relay(config: dict[str, Any]) -> Relay:

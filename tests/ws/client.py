@@ -169,6 +169,20 @@ def raw_upgrade(
     if rcvbuf:
         raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     raw.connect(("127.0.0.1", port))
+    raw.sendall(upgrade_request(port, cookie, session_id, origin, extra_headers))
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = raw.recv(1)  # byte by byte: leave every frame after the head unread
+        if not chunk:
+            break
+        head += chunk
+    return raw, head.decode("latin-1")
+
+
+def upgrade_request(
+    port: int, cookie: str, session_id: int, origin: str, extra_headers: tuple[str, ...] = ()
+) -> bytes:
+    """The bytes of a WebSocket upgrade request for /ertc."""
     key = base64.b64encode(os.urandom(16)).decode()
     lines = [
         f"GET /ertc?session={session_id} HTTP/1.1",
@@ -181,11 +195,4 @@ def raw_upgrade(
         f"Cookie: {cookie}",
         *extra_headers,
     ]
-    raw.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-    head = b""
-    while b"\r\n\r\n" not in head:
-        chunk = raw.recv(1)  # byte by byte: leave every frame after the head unread
-        if not chunk:
-            break
-        head += chunk
-    return raw, head.decode("latin-1")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()

@@ -1,5 +1,7 @@
 """A second server on the same database: the per-worker socket cap and SIGTERM's 1012."""
 
+import http.client
+import socket
 import threading
 import time
 import urllib.request
@@ -7,7 +9,7 @@ import urllib.request
 import pytest
 import websocket
 
-from tests.ws.client import Peer, open_socket
+from tests.ws.client import Peer, open_socket, upgrade_request
 from tests.ws.conftest import Stack, ledger_rows, server_for
 
 
@@ -44,7 +46,9 @@ def test_socket_over_the_cap_gets_503_and_pages_still_work(small, people, new_se
     second.close()
 
 
-def test_sigterm_closes_sockets_with_1012_and_keeps_what_was_acked(small, people, new_session):
+def test_sigterm_closes_sockets_with_1012_and_keeps_what_was_acked(
+    small, people, new_session, request
+):
     time.sleep(0.3)  # the previous test's sockets leave the cap
     session_id = new_session()
     member, expert = (
@@ -53,14 +57,30 @@ def test_sigterm_closes_sockets_with_1012_and_keeps_what_was_acked(small, people
     )
     member.txt("before the restart", client_id="pre-restart")
     ack = member.expect(type="TXT")
+    keepalive = kept_alive_connection(small)
+    request.addfinalizer(keepalive.close)
     stopping = threading.Thread(target=small.server.stop)
     started = time.monotonic()
     stopping.start()
     assert member.expect_close(timeout=5) == 1012
     assert expert.expect_close(timeout=5) == 1012
+    # While it drains, the old server refuses upgrades on connections it still serves.
+    keepalive.sendall(
+        upgrade_request(small.server.port, people["member"].cookie, session_id, small.origin)
+    )
+    assert keepalive.recv(4096).startswith(b"HTTP/1.1 503")
     closed_after = time.monotonic() - started
     stopping.join()
     assert closed_after < 5 and small.server.process.returncode == 0  # not the 10 s graceful wait
     assert [row.seq for row in ledger_rows(small, session_id) if row.type == "TXT"] == [ack["seq"]]
     member.close()
     expert.close()
+
+
+def kept_alive_connection(small: Stack) -> socket.socket:
+    """An HTTP/1.1 connection that has served one request and stays open."""
+    conn = http.client.HTTPConnection("127.0.0.1", small.server.port, timeout=5)
+    conn.request("GET", "/healthz")
+    response = conn.getresponse()
+    assert response.status == 200 and response.read()
+    return conn.sock
