@@ -165,6 +165,23 @@ def test_listener_reconnects_and_sockets_hear_degraded_then_restored(relays, tmp
         private.stop()
 
 
+def test_a_silent_redis_is_noticed_within_seconds(relays, tmp_path):
+    private = RedisServer(tmp_path).start()
+    try:
+        relay = relays(url=private.url)
+        conn = FakeConn(9, "member")
+        relay.attach(conn)
+        private.pause()  # the TCP connection stays up; nothing answers
+        paused = time.monotonic()
+        conn.expect(event="degraded", timeout=6)
+        assert time.monotonic() - paused < relay.listener.dead_after + 1.5
+        assert not relay.healthy()
+        private.resume()
+        conn.expect(event="restored", timeout=8)
+    finally:
+        private.stop()
+
+
 def test_peer_of_a_dead_worker_is_told_left_when_its_seat_expires(
     relays, app, member, expert, create_session
 ):

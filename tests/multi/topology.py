@@ -90,8 +90,16 @@ class RedisServer:
         finally:
             client.close()
 
+    def pause(self) -> None:
+        """Freeze the server: connections stay open and nothing answers (a half-dead link)."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
+            self.resume()  # a frozen server cannot act on SIGTERM
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(10)
 
