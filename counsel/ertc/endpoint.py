@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app, g, request
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from counsel import audit
 from counsel.access import participant_session
@@ -47,6 +48,16 @@ def _query_int(name: str, default: int | None = None) -> int | None:
 
 def _refusal():
     """The HTTP error that refuses this upgrade, or None to accept it."""
+    try:
+        return _checks()
+    except SQLAlchemyError as error:
+        # The pool or the database is exhausted (a reconnect wave): the client retries later.
+        db.session.rollback()
+        current_app.logger.warning("ertc: admission check failed: %s", type(error).__name__)
+        return json_error(503, "The server is busy right now; try again shortly.")
+
+
+def _checks():
     if not current_user.is_authenticated:
         return json_error(401, "Please log in to join the room.")
     origin = request.headers.get("Origin")

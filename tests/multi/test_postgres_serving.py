@@ -3,8 +3,11 @@
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 from counsel import config
+from counsel.extensions import db
+from tests.conftest import login
 from tests.ws.test_ledger import hold_write_lock
 
 
@@ -36,3 +39,14 @@ def test_postgres_gets_a_pool_and_lock_timeouts(monkeypatch):
     assert "lock_timeout=" in options["connect_args"]["options"]
     assert options["hide_parameters"] and options["pool_pre_ping"]
     assert "pool_size" not in config.engine_options("sqlite:////tmp/counsel.db")
+
+
+def test_admission_answers_503_when_the_database_cannot_serve_it(app, client, member, tmp_path):
+    login(client, member)
+    with app.app_context():
+        db.engine.dispose()
+    Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).unlink()
+    upgrade = {"Upgrade": "websocket", "Connection": "Upgrade", "Origin": "http://localhost"}
+    response = client.get("/ertc?session=1", headers=upgrade)
+    assert response.status_code == 503  # as when the pool is exhausted: not a 500
+    assert response.get_json()["error"] == "unavailable"
