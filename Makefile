@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test test-fast test-browser lint format install install-test browser-deps clean bench
+.PHONY: run test test-fast test-browser lint format install install-test system-deps clean bench
 
 # The stamps make a second `make run` skip pip until pyproject.toml changes.
 $(BIN)/python:
@@ -35,27 +35,31 @@ run: install
 	$(BIN)/gunicorn -c gunicorn.conf.py -b $(HOST):$(PORT) app:app
 
 ## make test: install everything, then the whole suite (browser tests without any network)
-test: install-test browser-deps test-fast test-browser
+test: install-test system-deps test-fast test-browser
 
 test-fast: install-test
 	$(BIN)/pytest -m "not browser"
 
 # A fresh network namespace holds only a loopback device: no page can reach anything outside.
 # pytest exits 5 when it collects no test; that is not a failure here.
-test-browser: install-test browser-deps
+test-browser: install-test system-deps
 	@if [ "$$(id -u)" -eq 0 ]; then ns="unshare -n"; else ns="unshare -rn"; fi; \
 	$$ns sh -c 'ip link set lo up && exec $(BIN)/pytest -m browser'; \
 	status=$$?; if [ $$status -eq 5 ]; then echo "no browser tests collected"; exit 0; fi; \
 	exit $$status
 
-# Debian's Chromium drives the browser tests; Playwright downloads no browser of its own.
-browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Debian packages the tests use: Chromium drives the browser tests (Playwright downloads no
+# browser of its own); redis-server runs the private Redis that outage tests stop and start.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium chromium-driver"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" -ne 0 ]; then \
-	    echo "Browser tests need Debian's chromium: sudo apt-get install chromium chromium-driver"; \
+	    echo "The tests need Debian packages:$$missing (sudo apt-get install$$missing)"; \
 	    exit 1; \
 	  fi; \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
 
 ## make bench: Counsel against the PeerJS server (about 15 min on an idle machine), into
