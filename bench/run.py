@@ -167,8 +167,8 @@ def measure(target: targets.Target, args, *, signaling: bool = True, txt: bool =
             out["paced"] = paced_runs(target, args)
         if txt:
             out["txt"] = load(target, "txt", profile.txt_rooms, profile.txt_s, args)
-    except (RuntimeError, OSError, subprocess.SubprocessError) as error:
-        out["error"] = str(error)
+    except Exception as error:  # noqa: BLE001 - one server's failure must not lose the others'
+        out["error"] = f"{type(error).__name__}: {str(error).splitlines()[0][:300]}"
     finally:
         target.stop()
     if getattr(target, "guard", False):

@@ -27,14 +27,23 @@ from counsel.passwords import hash_password
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def fresh_postgres(url: str) -> None:
-    """Drop and recreate the benchmark's own PostgreSQL database."""
+def _maintenance(url: str, *statements: str) -> None:
+    """Run statements on the server's maintenance database ({name} is the target database)."""
     target = make_url(url)
     admin = target.set(drivername="postgresql", database="postgres")
-    dsn = admin.render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{target.database}"')
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement.format(name=target.database))
+
+
+def fresh_postgres(url: str) -> None:
+    """Drop and recreate the benchmark's own PostgreSQL database."""
+    _maintenance(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', 'CREATE DATABASE "{name}"')
+
+
+def drop_postgres(url: str) -> None:
+    """Drop the benchmark's database after its run."""
+    _maintenance(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def migrate(env: dict[str, str]) -> None:

@@ -8,8 +8,10 @@ from pathlib import Path
 from bench import seed, servers, yield_guard
 
 GUARD_CONFIG = servers.BENCH / "guarded.conf.py"
+# A database of this run's own: two runs at once must not drop each other's.
 POSTGRES_URL = os.environ.get(
-    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/counsel_bench"
+    "BENCH_POSTGRES_URL",
+    f"postgresql+psycopg://postgres@127.0.0.1:5432/counsel_bench_{os.getpid()}",
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
@@ -37,6 +39,10 @@ class Target:
     def stop(self) -> None:
         if self.server:
             self.server.stop()
+        self.cleanup()
+
+    def cleanup(self) -> None:
+        """Remove what the target created outside its work folder."""
 
     def rooms_file(self, count: int) -> Path | None:
         """Rooms for the next run: None means numbered rooms with no login."""
@@ -117,6 +123,10 @@ class Counsel(Target):
             Path(self.url.removeprefix("sqlite:///")).unlink(missing_ok=True)
         seed.migrate({**os.environ, **self.env()})
         super().start()
+
+    def cleanup(self) -> None:
+        if self.database == "postgresql":
+            seed.drop_postgres(self.url)
 
     def rooms_file(self, count: int) -> Path:
         self.batches += 1
