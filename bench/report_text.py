@@ -43,7 +43,8 @@ METHOD = """## How it is measured
   8000 therefore means "at least 8000". Past the first failure, two bisections narrow (c) down
   to 500 rooms.
 - **(d)** sockets per second from the first connect to the last welcome (`OPEN` for PeerJS) of
-  the paced run, 50 handshakes in flight; **(e)** the growth of the server's resident memory
+  the paced run, 50 handshakes in flight, a 503 (server busy or full) retried up to four times
+  with backoff as a reconnecting client would; **(e)** the growth of the server's resident memory
   (all processes of its tree, from `/proc/<pid>/status`) over those sockets, on a server
   started fresh for that run.
 - **(f)** TXT (Counsel only, PeerJS persists nothing): every socket sends a chat message and

@@ -7,6 +7,7 @@ frames, and sends its counters.
 
 import asyncio
 import os
+import random
 import time
 from multiprocessing.connection import Connection
 
@@ -19,6 +20,7 @@ from bench.stats import Stats
 from bench.wire import RoomSpec, make_dialect
 
 HANDSHAKE_TIMEOUT = 30.0
+CONNECT_ATTEMPTS = 5
 READY_TIMEOUT = 30.0
 
 
@@ -32,16 +34,29 @@ def _failure(exc: BaseException) -> str:
     return f"connect-failed:{int(status)}" if status else f"connect-failed:{type(exc).__name__}"
 
 
+async def _connect_peer(room: Room, peer, dialect) -> None:
+    """Open one socket; a 503 (server busy or full) is retried with backoff, as a browser does."""
+    for attempt in range(1, CONNECT_ATTEMPTS + 1):
+        try:
+            await picows.ws_connect(
+                lambda: peer,
+                dialect.url(room.spec, peer.side),
+                extra_headers=dialect.headers(room.spec, peer.side),
+                websocket_handshake_timeout=HANDSHAKE_TIMEOUT,
+            )
+            return
+        except picows.WSError as exc:
+            if _failure(exc) != "connect-failed:503" or attempt == CONNECT_ATTEMPTS:
+                raise
+            room.stats.events["retried:503"] += 1
+            await asyncio.sleep(attempt * (0.5 + random.random()))
+
+
 async def _connect_room(room: Room, dialect, gate: asyncio.Semaphore) -> bool:
     async with gate:
         for peer in room.peers:
             try:
-                await picows.ws_connect(
-                    lambda peer=peer: peer,
-                    dialect.url(room.spec, peer.side),
-                    extra_headers=dialect.headers(room.spec, peer.side),
-                    websocket_handshake_timeout=HANDSHAKE_TIMEOUT,
-                )
+                await _connect_peer(room, peer, dialect)
             except (TimeoutError, OSError, picows.WSError) as exc:
                 room.stats.events[_failure(exc)] += 1
                 return False
