@@ -67,11 +67,12 @@ FINDINGS = """## Serving notes behind these numbers (measured on this machine)
   `preload_app` (it says so).
 - **The connection pool is where greenlets queue.** SQLAlchemy's `QueuePool` waits on a
   (patched) condition, so a greenlet waiting for a connection yields: ten greenlets on a pool
-  of five took 1.0 s for `pg_sleep(0.5)` each, five took 0.57 s. The defaults (5 + 10 overflow,
-  30 s timeout) allow 15 transactions at once per worker, plenty for short per-event
-  transactions; what must hold is workers × app servers × (pool_size + max_overflow) below
-  PostgreSQL's `max_connections` (100 by default), and a `pool_timeout` well under gunicorn's
-  30 s `timeout`, with `pool_pre_ping` so a restarted PostgreSQL costs one retry, not errors.
+  of five took 1.0 s for `pg_sleep(0.5)` each, five took 0.57 s. Counsel's PostgreSQL pool
+  (`counsel/config.py`: 10 + 10 overflow per worker, 5 s timeout, pre-ping) serves thousands of
+  sockets because each event holds a connection only for its own short transaction; a connect
+  burst that exhausts it gets 503 before the upgrade (seen in the 2-worker runs, retried by the
+  generator). What must hold is workers × app servers × 20 below PostgreSQL's
+  `max_connections` (100 by default).
 - **SQLite under gevent freezes the whole worker while it waits for a lock.** `sqlite3` waits
   for a busy database inside C (`busy_timeout`), which no greenlet can interrupt: when one
   greenlet holds the write lock (every Counsel transaction starts with `BEGIN IMMEDIATE`) and
