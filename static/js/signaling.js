@@ -46,6 +46,7 @@ export class Signaling extends Emitter {
     this.timer = null;
     this.filling = null;
     window.addEventListener("online", () => this.retryNow());
+    window.addEventListener("offline", () => this.drop());
   }
 
   /** True when frames can be sent: the socket is open and the server has welcomed it. */
@@ -86,6 +87,15 @@ export class Signaling extends Emitter {
     if (this.stopped || this.socket) return;
     this.failures = 0;
     this.connect();
+  }
+
+  /** The network went away: the socket's path is gone, but the browser may not notice for
+   *  minutes (no close arrives over a dead path). Count it down now so chat waits as pending. */
+  drop() {
+    const socket = this.socket;
+    if (this.stopped || !socket) return;
+    socket.close();
+    this.closed(socket, 1006);
   }
 
   /** Close for good: no more reconnects. */
