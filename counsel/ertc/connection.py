@@ -65,6 +65,7 @@ class Connection:
         self._queue_size = queue_size
         self._queue: queue.Queue = queue.Queue()  # bounded by _put, so closes always fit
         self._held: list[dict] | None = []  # live frames waiting for the welcome and replay
+        self._replayed_to = 0  # the replay's last seq: live copies up to it are duplicates
         self._closing = False
         self._lock = threading.Lock()
         self._writer = threading.Thread(
@@ -92,19 +93,23 @@ class Connection:
     def deliver(self, frame: dict[str, Any]) -> bool:
         """Queue a live frame from the relay; held back until the replay is queued."""
         with self._lock:
-            if self._held is not None:
-                self._held.append(frame)
-                return not self._closing
-            return self._put(frame)
+            return self._offer(frame)
+
+    def _offer(self, frame: dict[str, Any]) -> bool:
+        if self._held is not None:
+            self._held.append(frame)
+            return not self._closing
+        if frame.get("seq") is not None and frame["seq"] <= self._replayed_to:
+            return True  # already in this socket's replay (seat.join says why)
+        return self._put(frame)
 
     def open(self, frames: list[dict[str, Any]], last_seq: int) -> None:
         """Queue the welcome and replay, then the live frames that arrived meanwhile."""
         with self._lock:
             self._put(list(frames))  # one item: a long replay is not a slow reader
-            held, self._held = self._held or [], None
+            held, self._held, self._replayed_to = self._held or [], None, last_seq
             for frame in held:
-                if frame.get("seq") is None or frame["seq"] > last_seq:
-                    self._put(frame)
+                self._offer(frame)
 
     def _put(self, item: Any, bounded: bool = True) -> bool:
         if self._closing:

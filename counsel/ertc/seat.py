@@ -32,6 +32,7 @@ def _mark_joined(conn: Connection) -> None:
     session = db.session.get(CounselingSession, conn.session_id)
     if workflow.mark_joined(session, Role(conn.role)):
         log.info("ertc: session=%s is live", conn.session_id)
+    db.session.commit()  # the replay must be read in a transaction begun after the attach
 
 
 def welcome(conn: Connection, relay: Relay, last_seq: int) -> dict[str, Any]:
@@ -47,7 +48,15 @@ def welcome(conn: Connection, relay: Relay, last_seq: int) -> dict[str, Any]:
 
 
 def join(conn: Connection, relay: Relay, after: int) -> None:
-    """Persist the arrival, take the seat, send welcome and replay, then tell the peer."""
+    """Persist the arrival, take the seat, send welcome and replay, then tell the peer.
+
+    Exactly once, no gap: the seat is attached (in Redis too) before the replay is read, and
+    an entry's seq is taken under the session row's lock, so seq order is commit order. An
+    entry committed before the replay's `last_seq` read is in the replay; one committed after
+    it is sent after its commit, so after the attach, and reaches this socket live. Live copies
+    with seq <= last_seq (held until `open`, or arriving later, e.g. through Redis) are
+    dropped by the connection. The replay is read in a transaction begun after the attach.
+    """
     replaced = None
     if relay.is_present(conn.session_id, conn.role):
         replaced = _notice(conn, "replaced")
