@@ -8,7 +8,7 @@ insert, so two writers can never take the same number and a failed write leaves 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from counsel.extensions import db
@@ -58,6 +58,27 @@ def _next_seq(session_id: int) -> int:
     return seq
 
 
+def _values(
+    session_id: int,
+    actor: str,
+    type_: str,
+    payload: dict,
+    user_id: int | None,
+    client_id: str | None,
+) -> dict[str, Any]:
+    """The columns of a new entry, with the next seq (inside the current transaction)."""
+    return {
+        "session_id": session_id,
+        "seq": _next_seq(session_id),
+        "actor": actor,
+        "actor_user_id": user_id,
+        "type": type_,
+        "payload": payload,
+        "client_id": client_id,
+        "created_at": utcnow(),
+    }
+
+
 def stage(
     session_id: int,
     actor: str,
@@ -68,16 +89,7 @@ def stage(
     client_id: str | None = None,
 ) -> LedgerEntry:
     """Add an entry to the current transaction without committing (the caller commits)."""
-    entry = LedgerEntry(
-        session_id=session_id,
-        seq=_next_seq(session_id),
-        actor=actor,
-        actor_user_id=user_id,
-        type=type_,
-        payload=payload,
-        client_id=client_id,
-        created_at=utcnow(),
-    )
+    entry = LedgerEntry(**_values(session_id, actor, type_, payload, user_id, client_id))
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -92,9 +104,14 @@ def append(
     user_id: int | None = None,
     client_id: str | None = None,
 ) -> dict[str, Any]:
-    """Commit one entry and return its wire form; raises NotSaved or SessionClosed."""
+    """Commit one entry and return its wire form; raises NotSaved or SessionClosed.
+
+    Three statements (seq, insert, commit); the wire form is built from the values, as an ORM
+    object would be flushed and then reloaded after the commit expired it.
+    """
     try:
-        entry = stage(session_id, actor, type_, payload, user_id=user_id, client_id=client_id)
+        values = _values(session_id, actor, type_, payload, user_id, client_id)
+        db.session.execute(insert(LedgerEntry).values(**values))
         db.session.commit()
     except SessionClosed:
         db.session.rollback()
@@ -102,7 +119,7 @@ def append(
     except SQLAlchemyError as error:
         db.session.rollback()
         raise NotSaved(type(error).__name__) from error
-    return to_wire(entry)
+    return to_wire(LedgerEntry(**values))
 
 
 def find_txt(session_id: int, actor: str, client_id: str) -> dict[str, Any] | None:
@@ -120,30 +137,29 @@ def find_txt(session_id: int, actor: str, client_id: str) -> dict[str, Any] | No
 def append_txt(
     session_id: int, actor: str, user_id: int, text: str, client_id: str
 ) -> tuple[dict[str, Any], bool]:
-    """Store a chat line once per (sender, client_id): (wire entry, True when new)."""
+    """Store a chat line once per (sender, client_id): (wire entry, True when new).
+
+    The insert comes first and the unique (session_id, actor, client_id) constraint decides:
+    a repeat (rare: a resend after a lost ack) rolls back, seq included, and reads the original.
+    """
     try:
-        existing = find_txt(session_id, actor, client_id)
-        if existing is not None:
-            db.session.rollback()
-            return existing, False
         return append(
             session_id, actor, "TXT", {"text": text}, user_id=user_id, client_id=client_id
         ), True
     except NotSaved as error:
         if not isinstance(error.__cause__, IntegrityError):
             raise
-        return _original_after_race(session_id, actor, client_id, error), False
-    except SQLAlchemyError as error:
+        return _original(session_id, actor, client_id, error), False
+
+
+def _original(session_id: int, actor: str, client_id: str, error: Exception) -> dict[str, Any]:
+    """The entry stored first under this client_id (by this socket earlier, or another)."""
+    try:
+        existing = find_txt(session_id, actor, client_id)
+    except SQLAlchemyError as failure:
+        raise NotSaved(type(failure).__name__) from failure
+    finally:
         db.session.rollback()
-        raise NotSaved(type(error).__name__) from error
-
-
-def _original_after_race(
-    session_id: int, actor: str, client_id: str, error: Exception
-) -> dict[str, Any]:
-    """Another socket stored the same line first: answer with its entry."""
-    existing = find_txt(session_id, actor, client_id)
-    db.session.rollback()
     if existing is None:
         raise NotSaved("integrity") from error
     return existing
