@@ -1,25 +1,29 @@
-"""One room WebSocket: a bounded outbound queue drained by one writer, and its close rules.
+"""One room WebSocket: a bounded outbound queue, one writer at a time, and its close rules.
 
-Nothing but the writer touches the socket for sending, so a peer that stops reading can only
-block its own writer; everyone else just puts frames in its queue. A full queue or a send that
-takes longer than the send timeout drops that socket. Closing is also queued, so a notice sent
-before a close (for example `replaced`) is delivered before the close frame.
+No greenlet waits for a peer. A frame for an idle socket is written at once with a
+non-blocking write from whoever queued it (the peer's handler, the Redis listener); when the
+socket's buffer is full, the rest goes to a short-lived writer that drains the queue under the
+send timeout and exits. Only that writer ever waits on the socket, so a peer that stops reading
+can only block its own writer, and one writer at a time keeps the order. A full queue or a send
+that takes longer than the send timeout drops that socket. Closing is also queued, so a notice
+sent before a close (for example `replaced`) is delivered before the close frame.
 """
 
 import contextlib
-import json
 import logging
-import queue
+import os
 import socket
 import threading
 import uuid
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 from simple_websocket import ConnectionClosed, Server
 from wsproto.connection import ConnectionState
-from wsproto.events import TextMessage
 from wsproto.utilities import LocalProtocolError
+
+from counsel.ertc.framing import encode
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,15 @@ class _Close:
 
 def _frames(item: dict | list) -> list[dict]:
     return item if isinstance(item, list) else [item]
+
+
+def _writes_without_waiting(sock: Any) -> bool:
+    """True when os.write on the socket's descriptor never blocks and is the whole protocol.
+
+    A socket with a timeout (gevent's always) has a non-blocking descriptor; under TLS the
+    bytes must go through the TLS object, so that socket always uses the writer.
+    """
+    return not hasattr(sock, "do_handshake") and bool(sock.gettimeout())
 
 
 class Connection:
@@ -63,14 +76,14 @@ class Connection:
         self.end_reason: str | None = None
         self._send_timeout = send_timeout
         self._queue_size = queue_size
-        self._queue: queue.Queue = queue.Queue()  # bounded by _put, so closes always fit
+        self._queue: deque = deque()  # frames, frame lists, unsent bytes, then a _Close
         self._held: list[dict] | None = []  # live frames waiting for the welcome and replay
         self._replayed_to = 0  # the replay's last seq: live copies up to it are duplicates
         self._closing = False
+        self._direct = False  # set by start(): write at once when idle
+        self._writing = False  # a writer owns the socket's sending side
+        self._writer: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._writer = threading.Thread(
-            target=self._write_loop, daemon=True, name=f"ertc-writer-{self.id[:8]}"
-        )
 
     @property
     def peer_role(self) -> str:
@@ -81,9 +94,9 @@ class Connection:
         return self._closing
 
     def start(self) -> None:
-        """Bound every send by the send timeout and start the writer."""
+        """Bound every send by the send timeout (which also makes the descriptor non-blocking)."""
         self.ws.sock.settimeout(self._send_timeout)
-        self._writer.start()
+        self._direct = _writes_without_waiting(self.ws.sock)
 
     def send(self, frame: dict[str, Any]) -> bool:
         """Queue a frame of this connection's own conversation (welcome, replay, errors)."""
@@ -114,12 +127,37 @@ class Connection:
     def _put(self, item: Any, bounded: bool = True) -> bool:
         if self._closing:
             return False
-        if bounded and self._queue.qsize() >= self._queue_size:
+        if bounded and len(self._queue) >= self._queue_size:
             log.warning("ertc: dropping slow socket session=%s role=%s", self.session_id, self.role)
             self._abort(TIMEOUT)
             return False
-        self._queue.put_nowait(item)
+        self._queue.append(item)
+        if not self._writing:
+            self._write_now()
         return True
+
+    def _write_now(self) -> None:
+        """With the lock held and no writer: write what fits now, hand the rest to a writer."""
+        queue = self._queue
+        while self._direct and queue and not isinstance(queue[0], _Close):
+            try:
+                data = self._bytes(queue.popleft())
+                sent = os.write(self.ws.sock.fileno(), data)
+            except BlockingIOError:
+                sent = 0
+            except (OSError, LocalProtocolError):
+                self._abort(None)
+                return
+            if sent < len(data):
+                queue.appendleft(data[sent:])
+                break
+        if queue:
+            self._writing = True
+            self._writer = threading.Thread(target=self._write_loop, daemon=True)
+            self._writer.start()
+
+    def _bytes(self, item: Any) -> bytes:
+        return item if isinstance(item, bytes) else encode(_frames(item), self.ws.ws.state)
 
     def close(self, code: int, text: str = "", why: str | None = CLOSED) -> None:
         """Queue a close frame after what is already queued; `why` is kept for presence."""
@@ -140,6 +178,7 @@ class Connection:
         if self.end_reason is None:
             self.end_reason = why
         self._closing = True
+        self._queue.clear()
         with contextlib.suppress(OSError):
             self.ws.sock.shutdown(socket.SHUT_RDWR)  # wakes a writer stuck in send
         self.ws.event.set()
@@ -159,11 +198,14 @@ class Connection:
         return self.end_reason or (TIMEOUT if self._ping_timed_out() else CLOSED)
 
     def finish(self) -> None:
-        """Close if still open and wait for the writer to finish."""
+        """Close if still open and wait for the last writer (the one that sends the close)."""
         self.close(1000, why=self.reason())
-        self._writer.join(timeout=self._send_timeout + LINGER_SECONDS + 1)
-        if self._writer.is_alive():
-            self.abort(TIMEOUT)
+        with self._lock:
+            writer = self._writer
+        if writer is not None:
+            writer.join(timeout=self._send_timeout + LINGER_SECONDS + 1)
+            if writer.is_alive():
+                self.abort(TIMEOUT)
 
     def _ping_timed_out(self) -> bool:
         """simple-websocket closed the socket itself because pongs stopped coming."""
@@ -171,20 +213,26 @@ class Connection:
         too_big = ws.max_message_size and ws.incoming_message_len > ws.max_message_size
         return ws.ws.state is ConnectionState.LOCAL_CLOSING and not ws.pong_received and not too_big
 
+    def _next(self) -> Any:
+        """The next item for the writer, or None (and the writer's end) when none is left."""
+        with self._lock:
+            if self._queue:
+                return self._queue.popleft()
+            self._writing = False
+            return None
+
     def _write_loop(self) -> None:
-        while True:
-            item = self._queue.get()
+        while (item := self._next()) is not None:
             if isinstance(item, _Close):
                 self._close_socket(item)
                 return
-            if not all(self._write(frame) for frame in _frames(item)):
+            if not self._write(item):
                 return
 
-    def _write(self, frame: dict[str, Any]) -> bool:
+    def _write(self, item: Any) -> bool:
         try:
             # sendall, not simple-websocket's send(), which ignores partial writes
-            data = self.ws.ws.send(TextMessage(data=json.dumps(frame)))
-            self.ws.sock.sendall(data)
+            self.ws.sock.sendall(self._bytes(item))
             return True
         except TimeoutError:
             log.warning("ertc: send timed out session=%s role=%s", self.session_id, self.role)
