@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from counsel.ertc import greenio
+
 ENV_PREFIX = "COUNSEL_"
 
 
@@ -121,7 +123,13 @@ DEFAULTS = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     # Statement parameters hold chat text: never let them into error messages or logs.
     "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, "pool_pre_ping": True},
-    "SOCK_SERVER_OPTIONS": {"ping_interval": 5, "max_message_size": 65536},
+    # greenio: under gevent, a plain greenlet and one read watcher per socket (docs/performance.md)
+    "SOCK_SERVER_OPTIONS": {
+        "ping_interval": 5,
+        "max_message_size": 65536,
+        "thread_class": greenio.reader_thread,
+        "selector_class": greenio.read_selector,
+    },
     "ADMIN_PAGE_SIZE": 25,
     "LOGIN_FAILURES_ALLOWED": 10,
     "LOGIN_THROTTLE_SECONDS": 300,
