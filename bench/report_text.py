@@ -90,12 +90,28 @@ FINDINGS = """## Serving notes behind these numbers (measured on this machine)
   1024) to the hard limit for the workers.
 - **Where a socket's memory goes.** The bare flask-sock relay (`bench/bare_relay.py`) holds
   41.5 KiB per socket under gevent (handler and simple-websocket reader greenlets, wsproto);
-  the same relay with one more greenlet per socket draining a queue (Counsel's outbound writer)
-  holds 55 KiB. The writer greenlet alone costs about 13.5 KiB per socket.
-- **Where a relayed frame's time goes** (py-spy on the Counsel worker, closed loop, 1000 rooms):
-  simple-websocket's reader greenlet and wsproto parsing about 30 %, the handler (JSON parsing
-  and validation 5 %, routing and relay 5 %) about 17 %, the outbound writer greenlet (JSON
-  encoding, framing, send) about 22 %, and the gevent hub switching between those three
-  greenlets and polling their sockets about 30 %. Connecting is database-bound: joining
-  (committing `joined`, marking the session live, reading the replay) took half of the
+  the same relay with one more greenlet per socket draining a queue holds 55 KiB: a parked
+  greenlet costs about 13.5 KiB. Counsel therefore keeps no writer greenlet per socket
+  (`counsel/ertc/connection.py`): whoever queues a frame for an idle socket writes it at once
+  with a non-blocking `os.write`, and only when the socket's buffer is full does a short-lived
+  writer take the rest (under the 8 s send timeout) and exit when the queue is empty; and
+  simple-websocket's reader runs as a plain greenlet waiting on one reused read watcher
+  (`counsel/ertc/greenio.py`, in `SOCK_SERVER_OPTIONS`) instead of gevent's emulated
+  `threading.Thread` (about 7 KiB against 4) and a `GeventSelector` per socket.
+  Measured at 1000 rooms (paced, fresh server, one worker, SQLite, machine idle, load
+  average under 1): 67.1 KiB per socket before, 52.8 without the writer greenlet, 50.1 with
+  the lighter reader as well.
+- **Where a relayed frame's time goes** (py-spy on the Counsel worker, closed loop, 500 rooms,
+  after the changes above): simple-websocket's reader greenlet about 40 % (waiting for input
+  15 %, `recv` 8 %, wsproto parsing about 15 %), the handler about 16 % (parsing, validation,
+  routing and the peer's non-blocking write with its JSON encoding), the gevent hub about 17 %
+  (py-spy could not place the rest). Frames go out framed by `counsel/ertc/framing.py` (a text
+  frame header and the UTF-8 JSON: 2.4 µs against 5.0 µs through wsproto, which still owns the
+  connection state). Before, with a writer greenlet per socket, it was reader 30 %, handler
+  17 %, writer 22 % and hub switching between the three greenlets 30 %. Closed loop, 500 rooms,
+  one worker pinned to one core, two 5 s runs each (`bench.run.load` on a
+  `bench.targets.Counsel` server), the three versions back to back on an idle machine: 13.0k to
+  14.2k messages/s before, 14.0k to 15.4k without the writer greenlet, 16.0k to 17.0k with the
+  lighter reader (+22 %), the server at 1.00 core in every run. Connecting is database-bound:
+  joining (committing `joined`, marking the session live, reading the replay) took half of the
   worker's time during a connect burst and loading the user from the cookie another 12 %."""
