@@ -22,6 +22,7 @@ class AccountError(ValueError):
         self.field = field
         self.message = message
 
+
 class DuplicateEmail(AccountError):
     """An account with this email already exists."""
 

@@ -28,8 +28,9 @@ class ExpertForm(RegisterForm):
 
 class RequestSessionForm(FlaskForm):
     expert_id = IntegerField("Expert", validators=[InputRequired(), NumberRange(min=1)])
-    topic = StringField("What would you like to talk about?",
-                        validators=[InputRequired(), Length(min=1, max=200)])
+    topic = StringField(
+        "What would you like to talk about?", validators=[InputRequired(), Length(min=1, max=200)]
+    )
 
 
 class ActionForm(FlaskForm):
