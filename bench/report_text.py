@@ -75,7 +75,7 @@ FINDINGS = """## Serving notes behind these numbers (measured on this machine)
   `max_connections` (100 by default).
 - **SQLite under gevent freezes the whole worker while it waits for a lock.** `sqlite3` waits
   for a busy database inside C (`busy_timeout`), which no greenlet can interrupt: when one
-  greenlet holds the write lock (every Counsel transaction starts with `BEGIN IMMEDIATE`) and
+  greenlet holds the write lock (Counsel takes it at a transaction's first write) and
   yields, for any socket or queue wait, before it commits, the next greenlet that begins a
   transaction stops the worker for the full busy timeout (5 s) and then fails with "database is
   locked", while the holder cannot run to release it. Measured: with a 1 s busy timeout the hub

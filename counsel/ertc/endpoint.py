@@ -84,7 +84,7 @@ def _admit(session_id: int, after: int):
     # No permessage-deflate: a compressed frame could inflate past the size limit.
     request.environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
     # End the checks' transaction now: the upgrade that follows yields to other greenlets,
-    # and an open SQLite transaction (BEGIN IMMEDIATE) would make their writes wait.
+    # and an open SQLite transaction must never span a yield (see counsel/db.py).
     db.session.commit()
     return None
 
