@@ -133,7 +133,7 @@ def create_session(app) -> Callable[..., CounselingSession]:
 
 def csrf_token(client, path: str = "/login") -> str:
     """Scrape a CSRF token for this client's session from a page."""
-    page = client.get(path).get_data(as_text=True)
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
     match = CSRF_PATTERN.search(page)
     assert match, f"no csrf token on {path}"
     return match.group(1)

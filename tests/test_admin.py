@@ -8,7 +8,8 @@ import pytest
 from counsel.extensions import db
 from counsel.models import CounselingSession, LedgerEntry, SharedFile, Status
 from tests.conftest import login
-from tests.web import audit_actions, post
+from tests.roomkit import audit_events
+from tests.web import post
 
 XSS = "<img src=x onerror=alert(1)>"
 TOPIC_LINK = re.compile(r'<a class="topic-link" href="[^"]+">([^<]*)</a>')
@@ -250,9 +251,9 @@ def test_odd_payloads_render_as_text(app, admin_client, member, expert, create_s
 def test_viewing_a_session_is_audited(app, admin_client, admin, member, expert, create_session):
     session = create_session(member, expert)
     admin_client.get("/admin/sessions")
-    assert ("admin.view_session", "success", f"session:{session.id}") not in audit_actions(app)
+    assert ("admin.view_session", "success", f"session:{session.id}") not in audit_events(app)
     admin_client.get(f"/admin/sessions/{session.id}")
-    assert audit_actions(app)[-1] == ("admin.view_session", "success", f"session:{session.id}")
+    assert audit_events(app)[-1] == ("admin.view_session", "success", f"session:{session.id}")
 
 
 def test_unknown_session_is_404(admin_client):
@@ -261,4 +262,4 @@ def test_unknown_session_is_404(admin_client):
 
 def test_member_denied_admin_page_is_audited(app, login_as, member):
     assert login_as(member).get("/admin/sessions").status_code == 403
-    assert audit_actions(app)[-1] == ("access", "denied", "role:admin")
+    assert audit_events(app)[-1] == ("access", "denied", "role:admin")

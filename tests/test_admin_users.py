@@ -7,7 +7,8 @@ from counsel.ertc.relay import LocalRelay
 from counsel.extensions import db
 from counsel.models import Role, User
 from tests.conftest import PASSWORD, csrf_token, login
-from tests.web import audit_actions, load, post, snapshot
+from tests.roomkit import audit_events
+from tests.web import load, post, snapshot
 
 NEW_EXPERT = {
     "name": "Nora Nurse",
@@ -57,7 +58,7 @@ def test_admin_creates_an_expert_who_appears_in_the_directory(app, admin_client,
     )
     user = _user_by_email(app, "nora@example.org")
     assert user.role is Role.EXPERT and user.active
-    assert ("admin.create_expert", "success", f"user:{user.id}") in audit_actions(app)
+    assert ("admin.create_expert", "success", f"user:{user.id}") in audit_events(app)
     member_client = app.test_client()
     login(member_client, member)
     directory = member_client.get("/").get_data(as_text=True)
@@ -102,7 +103,7 @@ def test_disabling_ends_logins_and_calls(app, relay, admin_client, member):
     after = load(app, User, member.id)
     assert not after.active and after.login_token != member.login_token
     assert relay.disconnected == [member.id]
-    assert ("admin.disable_user", "success", f"user:{member.id}") in audit_actions(app)
+    assert ("admin.disable_user", "success", f"user:{member.id}") in audit_events(app)
     # The open login is gone and a new one is refused.
     assert member_client.get("/").headers["Location"].startswith("/login")
     fresh = app.test_client()
@@ -117,7 +118,7 @@ def test_enabling_lets_the_user_log_in_again(app, relay, admin_client, create_us
     user = create_user(Role.EXPERT, "Paused Expert", active=False)
     assert post(admin_client, f"/admin/users/{user.id}/enable").status_code == 302
     assert load(app, User, user.id).active
-    assert ("admin.enable_user", "success", f"user:{user.id}") in audit_actions(app)
+    assert ("admin.enable_user", "success", f"user:{user.id}") in audit_events(app)
     login(app.test_client(), user)
 
 

@@ -5,7 +5,8 @@ import pytest
 from counsel.extensions import db
 from counsel.models import CounselingSession, Role, Status, StatusChange
 from tests.conftest import login
-from tests.web import audit_actions, load, page_token, post, snapshot
+from tests.roomkit import audit_events
+from tests.web import load, page_token, post, snapshot
 
 
 def _statuses(app, session_id: int) -> list[Status]:
@@ -100,7 +101,7 @@ def test_accept_twice_is_a_conflict(app, login_as, member, expert, create_sessio
 def test_refused_action_is_audited(app, login_as, member, other_expert, expert, create_session):
     session = create_session(member, expert, Status.REQUESTED)
     post(login_as(other_expert), f"/sessions/{session.id}/accept")
-    assert ("access", "denied", f"session:{session.id}") in audit_actions(app)
+    assert ("access", "denied", f"session:{session.id}") in audit_events(app)
 
 
 def test_unknown_session_and_get_never_change_state(app, login_as, member, expert, create_session):

@@ -3,16 +3,13 @@
 from flask import Flask
 
 from counsel.extensions import db
-from counsel.models import AuditEvent, CounselingSession, StatusChange, User
-from tests.conftest import CSRF_PATTERN
+from counsel.models import CounselingSession, StatusChange, User
+from tests.conftest import csrf_token
 
 
 def page_token(client) -> str:
     """A CSRF token of this client's session, from whatever page "/" leads to."""
-    page = client.get("/", follow_redirects=True).get_data(as_text=True)
-    match = CSRF_PATTERN.search(page)
-    assert match, "no csrf token on the landing page"
-    return match.group(1)
+    return csrf_token(client, "/")
 
 
 def post(client, path: str, token: str | None = None, **data):
@@ -43,14 +40,3 @@ def load(app: Flask, model, ident: int):
         if row is not None:
             db.session.expunge(row)
         return row
-
-
-def audit_actions(app: Flask) -> list[tuple[str, str, str]]:
-    """(action, result, target) of every audit event, oldest first."""
-    with app.app_context():
-        rows = db.session.execute(
-            db.select(AuditEvent.action, AuditEvent.result, AuditEvent.target).order_by(
-                AuditEvent.id
-            )
-        ).all()
-        return [tuple(row) for row in rows]
