@@ -19,21 +19,20 @@ from counsel.ertc.connection import TIMEOUT, Connection
 class ServerSide:
     """The part of simple_websocket.Server a Connection uses, over one end of a socket pair."""
 
-    ping_interval = 5
+    ping_interval = 1  # the heartbeat ends a wait for a close answer that never comes
+    receive_bytes = 4096
 
     def __init__(self, sock: socket.socket):
         self.sock = sock
         self.ws = type("State", (), {"state": ConnectionState.OPEN})()
-        self.event = threading.Event()
         self.input_buffer: list = []
-        self.thread = threading.Thread(target=self.event.wait)  # "reader": ends when woken
-        self.thread.start()
+        self.connected = True
 
     def close(self, code: int, text: str | None) -> None:
         self.ws.state = ConnectionState.LOCAL_CLOSING
         body = code.to_bytes(2, "big") + (text or "").encode()
         self.sock.sendall(bytes((0x88, len(body))) + body)
-        self.event.set()
+        self.connected = False
 
 
 def read_exactly(sock: socket.socket, size: int) -> bytes:

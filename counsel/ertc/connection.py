@@ -19,16 +19,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from simple_websocket import ConnectionClosed, Server
-from wsproto.connection import ConnectionState
 from wsproto.utilities import LocalProtocolError
 
 from counsel.ertc.framing import encode
+from counsel.ertc.reader import Reader
 
 log = logging.getLogger(__name__)
 
 # Why a socket ended; "replaced" and "ended" mean the peer must not be told `left`.
 CLOSED, TIMEOUT, REPLACED, ENDED = "closed", "timeout", "replaced", "ended"
-LINGER_SECONDS = 2.0  # wait this long for the client's answer to our close frame
 
 
 @dataclass(frozen=True)
@@ -64,8 +63,7 @@ class Connection:
         send_timeout: float = 10.0,
     ):
         if not ws.ping_interval:
-            # Reads only happen after select() says "readable", so the socket timeout below
-            # bounds sends only; without pings simple-websocket would block in recv().
+            # Pings are how a silent client is noticed (and the reader's wait is bounded).
             raise ValueError("the /ertc socket needs a ping_interval")
         self.ws = ws
         self.id = uuid.uuid4().hex
@@ -85,6 +83,7 @@ class Connection:
         self._writing = False  # a writer owns the socket's sending side
         self._writer: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._reader = Reader(ws, self._send_bytes, self._pong_missing)
 
     @property
     def peer_role(self) -> str:
@@ -103,6 +102,14 @@ class Connection:
         """Queue a frame of this connection's own conversation (welcome, replay, errors)."""
         with self._lock:
             return self._put(frame)
+
+    def _send_bytes(self, data: bytes) -> None:
+        """Queue frames already encoded (the reader's pings), unbounded like a close."""
+        with self._lock:
+            self._put(data, bounded=False)
+
+    def _pong_missing(self) -> None:
+        self.close(1008, "Ping/Pong timeout", why=TIMEOUT)
 
     def deliver(self, frame: dict[str, Any]) -> bool:
         """Queue a live frame from the relay; held back until the replay is queued."""
@@ -181,38 +188,36 @@ class Connection:
         self._closing = True
         self._queue.clear()
         with contextlib.suppress(OSError):
-            self.ws.sock.shutdown(socket.SHUT_RDWR)  # wakes a writer stuck in send
-        self.ws.event.set()
+            self.ws.sock.shutdown(socket.SHUT_RDWR)  # wakes a writer stuck in send, and the reader
 
     def receive(self) -> str | bytes:
         """The next frame from the client; raises ConnectionClosed once it is gone."""
         if self._closing:
             raise ConnectionClosed()
-        return self.ws.receive()
+        return self._reader.receive()
 
     def backlog(self) -> int:
         """Frames received but not yet handled."""
         return len(self.ws.input_buffer)
 
     def reason(self) -> str:
-        """Why the socket ended: what the server decided, else a ping timeout, else closed."""
-        return self.end_reason or (TIMEOUT if self._ping_timed_out() else CLOSED)
+        """Why the socket ended: what the server decided (a missing pong too), else closed."""
+        return self.end_reason or CLOSED
 
     def finish(self) -> None:
-        """Close if still open and wait for the last writer (the one that sends the close)."""
+        """Close if still open, wait for the last writer, let the client answer, free the socket.
+
+        Called from the socket's own greenlet, the only one that reads it.
+        """
         self.close(1000, why=self.reason())
         with self._lock:
             writer = self._writer
         if writer is not None:
-            writer.join(timeout=self._send_timeout + LINGER_SECONDS + 1)
+            writer.join(timeout=self._send_timeout + 1)
             if writer.is_alive():
                 self.abort(TIMEOUT)
-
-    def _ping_timed_out(self) -> bool:
-        """simple-websocket closed the socket itself because pongs stopped coming."""
-        ws = self.ws
-        too_big = ws.max_message_size and ws.incoming_message_len > ws.max_message_size
-        return ws.ws.state is ConnectionState.LOCAL_CLOSING and not ws.pong_received and not too_big
+        self._reader.linger()  # so the client reads our close code
+        self._reader.close()
 
     def _next(self) -> Any:
         """The next item for the writer, or None (and the writer's end) when none is left."""
@@ -245,8 +250,3 @@ class Connection:
     def _close_socket(self, close: _Close) -> None:
         with contextlib.suppress(ConnectionClosed, OSError, LocalProtocolError):
             self.ws.close(close.code, close.text or None)
-        # Let the client answer our close before the socket goes, so it reads our code.
-        self.ws.thread.join(timeout=LINGER_SECONDS)
-        if self.ws.thread.is_alive():
-            self.abort(None)
-        self.ws.event.set()

@@ -1,17 +1,14 @@
-"""Lighter building blocks for simple-websocket's per-socket reader under gevent.
+"""What simple-websocket gets in SOCK_SERVER_OPTIONS (counsel/config.py) for /ertc sockets.
 
-simple-websocket starts one reader per socket with `threading.Thread` and waits for input with
-`selectors.DefaultSelector`. Under gunicorn's gevent worker both are gevent's emulations: a
-patched Thread (about 7 KiB, against 4 KiB for a plain greenlet) and a GeventSelector that
-builds its watchers and a timeout on every wait. These factories (SOCK_SERVER_OPTIONS in
-counsel/config.py) give it a greenlet and one reused read watcher instead when gevent patched
-the process, and the standard classes otherwise (tests, `flask run`).
+simple-websocket would start one reader thread per socket, hand frames over through an Event
+and wait for input with `selectors.DefaultSelector`. The route's greenlet reads instead
+(counsel/ertc/reader.py), so the thread never starts and the Event is a no-op; the wait uses
+one reused gevent read watcher when gevent patched the process (a GeventSelector builds its
+watchers on every wait), and the standard selector otherwise (tests, `flask run`).
 """
 
-import functools
 import selectors
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -21,26 +18,18 @@ def _patched(module: str) -> bool:
     return monkey is not None and monkey.is_module_patched(module)
 
 
-class _TimedOut(Exception):
-    """The wait for input reached simple-websocket's ping time."""
-
-
 class _ReadWatcher:
-    """A selector for the one socket simple-websocket registers: one gevent read watcher."""
+    """A selector for one socket: one gevent read watcher, and waits without a timer."""
 
     def register(self, sock: Any, events: int, data: Any = None) -> None:
         from gevent import get_hub
 
-        self._watcher = get_hub().loop.io(sock.fileno(), 1)  # 1: readable
+        self._hub = get_hub()
+        self._watcher = self._hub.loop.io(sock.fileno(), 1)  # 1: readable
 
-    def select(self, timeout: float | None = None) -> list:
-        """A non-empty list when the socket is readable, [] when the timeout came first."""
-        from gevent.socket import wait
-
-        try:
-            wait(self._watcher, timeout, _TimedOut())
-        except _TimedOut:
-            return []
+    def select(self, timeout: None = None) -> list:
+        """Wait until the socket is readable (the reader's waits are ended by the heartbeat)."""
+        self._hub.wait(self._watcher)
         return [True]
 
     def close(self) -> None:
@@ -52,22 +41,32 @@ def read_selector() -> Any:
     return _ReadWatcher() if _patched("select") else selectors.DefaultSelector()
 
 
-def reader_thread(target: Callable[[], None]) -> Any:
-    """simple-websocket's `thread_class`: a greenlet with Thread's start/join/is_alive/name."""
-    if not _patched("threading"):
-        return threading.Thread(target=target, daemon=True)
-    return _reader_greenlet_class()(target)
+class IdleThread:
+    """simple-websocket's `thread_class` for /ertc: never runs (counsel/ertc/reader.py reads)."""
+
+    name = "ertc-reader"
+
+    def __init__(self, target: Callable[[], None]):
+        pass
+
+    def start(self) -> None:
+        pass
+
+    def join(self, timeout: float | None = None) -> None:
+        pass
+
+    def is_alive(self) -> bool:
+        return False
 
 
-@functools.cache
-def _reader_greenlet_class() -> type:
-    """Built on first use: gevent is only imported when it patched the process."""
-    from gevent import Greenlet
+class NoEvent:
+    """simple-websocket's `event_class` for /ertc: nobody waits, the reader pulls frames."""
 
-    class ReaderGreenlet(Greenlet):
-        name = "ertc-reader"
+    def set(self) -> None:
+        pass
 
-        def is_alive(self) -> bool:
-            return not self.dead
+    def clear(self) -> None:
+        pass
 
-    return ReaderGreenlet
+    def wait(self, timeout: float | None = None) -> bool:
+        return True

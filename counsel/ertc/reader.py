@@ -1,0 +1,99 @@
+"""Reading a /ertc socket in the route's own greenlet: frames, pings and the closing handshake.
+
+simple-websocket reads every socket in a background thread (a greenlet under gevent) that parses
+frames with wsproto and hands each one over through an Event. For a relay that is two more
+greenlet switches and an Event per frame, and one more greenlet per socket. Here the route's
+greenlet waits for the socket itself, with no timer, feeds wsproto and takes the finished frames
+straight from simple-websocket's buffer; the background thread is never started (`IdleThread`
+in SOCK_SERVER_OPTIONS). The timed part is the worker's heartbeat (counsel/ertc/heartbeat.py):
+a ping every `ping_interval`, and a pong still missing at the next beat ends the socket, as in
+simple-websocket. To end a wait, the heartbeat shuts the socket's reading side: the wait sees
+end-of-file while the close frame can still be sent.
+"""
+
+import contextlib
+import socket
+from collections.abc import Callable
+from typing import Any
+
+from simple_websocket import ConnectionClosed
+from wsproto.connection import ConnectionState
+from wsproto.events import Ping
+from wsproto.utilities import LocalProtocolError
+
+from counsel.ertc.greenio import read_selector
+from counsel.ertc.heartbeat import heartbeat
+
+
+class Reader:
+    """Pulls frames from a simple_websocket.Server whose own reader thread never runs."""
+
+    def __init__(
+        self,
+        ws: Any,
+        send_bytes: Callable[[bytes], object],
+        pong_missing: Callable[[], None],
+    ):
+        self.ws = ws
+        self._send_bytes = send_bytes  # pings go out through the connection's queue
+        self._pong_missing = pong_missing
+        self._selector = read_selector()
+        self._selector.register(ws.sock, 1)  # selectors.EVENT_READ
+        self._heartbeat = heartbeat(ws.ping_interval)
+        self._slot = self._heartbeat.add(self)
+
+    def receive(self) -> str | bytes:
+        """The next whole frame; raises ConnectionClosed once the socket is closed or closing."""
+        ws = self.ws
+        while not ws.input_buffer:
+            if not ws.connected:
+                raise ConnectionClosed(ws.close_reason, ws.close_message)
+            self._selector.select(None)
+            self._read()
+        return ws.input_buffer.pop(0)
+
+    def _read(self) -> bool:
+        """One recv into wsproto (whole frames land in ws.input_buffer); False once it ended."""
+        ws = self.ws
+        try:
+            data = ws.sock.recv(ws.receive_bytes)
+            if not data:
+                raise ConnectionResetError("the client went away")
+            ws.ws.receive_data(data)
+            ws.connected = ws._handle_events() and ws.connected
+            return True
+        except (OSError, LocalProtocolError):
+            ws.connected = False
+            return False
+
+    def beat(self) -> None:
+        """The heartbeat's visit, once per ping interval."""
+        ws = self.ws
+        if not ws.connected:
+            self._wake()  # closing for a beat already: stop waiting for the client's answer
+        elif not ws.pong_received:
+            self._pong_missing()
+            self._wake()
+        else:
+            ws.pong_received = False
+            self._send_bytes(ws.ws.send(Ping()))
+
+    def _wake(self) -> None:
+        """End the reader's wait with end-of-file; sending still works."""
+        with contextlib.suppress(OSError):
+            self.ws.sock.shutdown(socket.SHUT_RD)
+
+    def linger(self) -> None:
+        """After our close frame: read until the client's close answers it (or a beat wakes us)."""
+        while self.ws.ws.state is ConnectionState.LOCAL_CLOSING:
+            self._selector.select(None)
+            if not self._read():
+                return  # the socket ended without an answer
+
+    def close(self) -> None:
+        """Leave the heartbeat, free the watcher and the socket (flask-sock leaves it to us)."""
+        self._heartbeat.remove(self, self._slot)
+        with contextlib.suppress(OSError):
+            self._selector.close()
+        with contextlib.suppress(OSError):
+            self.ws.sock.close()
