@@ -21,6 +21,7 @@ class ServerSide:
 
     ping_interval = 1  # the heartbeat ends a wait for a close answer that never comes
     receive_bytes = 4096
+    max_message_size = 65536
 
     def __init__(self, sock: socket.socket):
         self.sock = sock

@@ -66,6 +66,7 @@ class ServerSide:
 
     ping_interval = 0.4
     receive_bytes = 4096
+    max_message_size = 65536
 
     def __init__(self, sock: socket.socket):
         self.sock = sock

@@ -3,10 +3,12 @@
 simple-websocket reads every socket in a background thread (a greenlet under gevent) that parses
 frames with wsproto and hands each one over through an Event. For a relay that is two more
 greenlet switches and an Event per frame, and one more greenlet per socket. Here the route's
-greenlet waits for the socket itself, with no timer, feeds wsproto and takes the finished frames
-straight from simple-websocket's buffer; the background thread is never started (`IdleThread`
-in SOCK_SERVER_OPTIONS). The timed part is the worker's heartbeat (counsel/ertc/heartbeat.py):
-a ping every `ping_interval`, and a pong still missing at the next beat ends the socket, as in
+greenlet waits for the socket itself, with no timer, decodes plain text frames itself
+(counsel/ertc/inbound.py) and feeds the rest to wsproto through simple-websocket, whose buffer
+it reads; the background thread is never started (`IdleThread` in SOCK_SERVER_OPTIONS).
+
+The timed part is the worker's heartbeat (counsel/ertc/heartbeat.py): a ping every
+`ping_interval`, and a pong still missing at the next beat ends the socket, as in
 simple-websocket. To end a wait, the heartbeat shuts the socket's reading side: the wait sees
 end-of-file while the close frame can still be sent.
 """
@@ -23,6 +25,9 @@ from wsproto.utilities import LocalProtocolError
 
 from counsel.ertc.greenio import read_selector
 from counsel.ertc.heartbeat import heartbeat
+from counsel.ertc.inbound import Splitter
+
+MAX_PLAIN_FRAME = 1 << 20  # without a message size limit, larger frames go to wsproto
 
 
 class Reader:
@@ -39,6 +44,7 @@ class Reader:
         self._pong_missing = pong_missing
         self._selector = read_selector()
         self._selector.register(ws.sock, 1)  # selectors.EVENT_READ
+        self._splitter = Splitter(ws.max_message_size or MAX_PLAIN_FRAME)
         self._heartbeat = heartbeat(ws.ping_interval)
         self._slot = self._heartbeat.add(self)
 
@@ -59,8 +65,12 @@ class Reader:
             data = ws.sock.recv(ws.receive_bytes)
             if not data:
                 raise ConnectionResetError("the client went away")
-            ws.ws.receive_data(data)
-            ws.connected = ws._handle_events() and ws.connected
+            for piece in self._splitter.feed(data):
+                if isinstance(piece, str):
+                    ws.input_buffer.append(piece)
+                else:
+                    ws.ws.receive_data(piece)
+                    ws.connected = ws._handle_events() and ws.connected
             return True
         except (OSError, LocalProtocolError):
             ws.connected = False
