@@ -87,21 +87,34 @@ def _conditional_update(
     db.session.refresh(session)
 
 
-def mark_joined(session: CounselingSession, role: Role) -> bool:
-    """Record that a participant joined; returns True when this made the session live."""
-    flag = "member_joined" if role is Role.MEMBER else "expert_joined"
-    if not getattr(session, flag):
-        setattr(session, flag, True)
-        db.session.commit()
-    if session.member_joined and session.expert_joined and session.status is Status.ACCEPTED:
-        try:
-            _conditional_update(
-                session, (Status.ACCEPTED,), {"status": Status.LIVE, "started_at": utcnow()}, None
-            )
-        except WorkflowError:
-            return False
-        return True
-    return False
+def mark_joined(session_id: int, role: Role) -> bool:
+    """In the caller's transaction: flag this participant as joined; True if that made it live.
+
+    Two statements at most, no ORM load: the flag update returns the status and the other
+    flag, and the live transition is the usual conditional update (racing joins go live once).
+    """
+    flag, other = ("member_joined", "expert_joined")
+    if role is Role.EXPERT:
+        flag, other = other, flag
+    status, other_joined = db.session.execute(
+        update(CounselingSession)
+        .where(CounselingSession.id == session_id)
+        .values({flag: True})
+        .returning(CounselingSession.status, getattr(CounselingSession, other))
+        .execution_options(synchronize_session=False)
+    ).one()
+    if status is not Status.ACCEPTED or not other_joined:
+        return False
+    live = db.session.execute(
+        update(CounselingSession)
+        .where(CounselingSession.id == session_id, CounselingSession.status == Status.ACCEPTED)
+        .values(status=Status.LIVE, started_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if live.rowcount != 1:
+        return False
+    db.session.add(StatusChange(session_id=session_id, status=Status.LIVE, actor_id=None))
+    return True
 
 
 def end(session: CounselingSession, user: User, reason: str) -> None:

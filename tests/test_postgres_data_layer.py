@@ -171,9 +171,11 @@ def test_every_transition_to_the_end(db_app, people, requested):
     with db_app.app_context():
         session = db.session.get(CounselingSession, requested)
         assert session.accepted_at is not None
-        assert workflow.mark_joined(session, Role.MEMBER) is False
-        assert workflow.mark_joined(session, Role.EXPERT) is True
-        assert workflow.mark_joined(session, Role.MEMBER) is False  # live once only
+        assert workflow.mark_joined(requested, Role.MEMBER) is False
+        assert workflow.mark_joined(requested, Role.EXPERT) is True
+        assert workflow.mark_joined(requested, Role.MEMBER) is False  # live once only
+        db.session.commit()
+        db.session.refresh(session)
         workflow.end(session, db.session.get(User, people["member"]), "We are done")
     with db_app.app_context():
         session = db.session.get(CounselingSession, requested)
@@ -214,9 +216,9 @@ def test_forbidden_transitions_change_nothing(
 def test_cancel_is_refused_once_live(db_app, people, requested):
     act(db_app, requested, people["expert"], "accept")
     with db_app.app_context():
-        session = db.session.get(CounselingSession, requested)
-        workflow.mark_joined(session, Role.MEMBER)
-        workflow.mark_joined(session, Role.EXPERT)
+        workflow.mark_joined(requested, Role.MEMBER)
+        workflow.mark_joined(requested, Role.EXPERT)
+        db.session.commit()
     with pytest.raises(workflow.WorkflowError) as refused:
         act(db_app, requested, people["member"], "cancel")
     assert refused.value.status == 409

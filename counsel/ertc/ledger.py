@@ -5,6 +5,7 @@ An entry is committed before anyone is sent it. `seq` comes from one atomic
 insert, so two writers can never take the same number and a failed write leaves no gap used.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -103,15 +104,19 @@ def append(
     *,
     user_id: int | None = None,
     client_id: str | None = None,
+    also: Callable[[], object] | None = None,
 ) -> dict[str, Any]:
-    """Commit one entry and return its wire form; raises NotSaved or SessionClosed.
+    """Commit one entry (and what `also` writes, in the same transaction); its wire form.
 
-    Three statements (seq, insert, commit); the wire form is built from the values, as an ORM
-    object would be flushed and then reloaded after the commit expired it.
+    Raises NotSaved or SessionClosed. Three statements (seq, insert, commit); the wire form is
+    built from the values, as an ORM object would be flushed and then reloaded after the commit
+    expired it.
     """
     try:
         values = _values(session_id, actor, type_, payload, user_id, client_id)
         db.session.execute(insert(LedgerEntry).values(**values))
+        if also is not None:
+            also()
         db.session.commit()
     except SessionClosed:
         db.session.rollback()

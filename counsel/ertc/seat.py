@@ -6,6 +6,7 @@ welcome and every entry after `after`, and only then the peer is sent `joined`.
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -16,23 +17,31 @@ from counsel.ertc.connection import CLOSED, ENDED, REPLACED, TIMEOUT, Connection
 from counsel.ertc.handlers import sys_frame
 from counsel.ertc.relay import Relay
 from counsel.extensions import db
-from counsel.models import CounselingSession, Role
+from counsel.models import Role
 
 log = logging.getLogger(__name__)
 
 
-def _notice(conn: Connection, event: str, **fields: Any) -> dict[str, Any]:
-    """Commit a SYS entry about this seat (raises NotSaved or SessionClosed)."""
-    return ledger.append(
-        conn.session_id, ledger.SERVER, "SYS", {"event": event, "role": conn.role, **fields}
-    )
+def _notice(
+    conn: Connection, event: str, also: Callable[[], object] | None = None
+) -> dict[str, Any]:
+    """Commit a SYS entry about this seat, with what `also` writes (NotSaved, SessionClosed)."""
+    payload = {"event": event, "role": conn.role}
+    return ledger.append(conn.session_id, ledger.SERVER, "SYS", payload, also=also)
 
 
-def _mark_joined(conn: Connection) -> None:
-    session = db.session.get(CounselingSession, conn.session_id)
-    if workflow.mark_joined(session, Role(conn.role)):
+def _arrive(conn: Connection) -> dict[str, Any]:
+    """Commit `joined` and the participant's joined flag (the session may go live) together."""
+    live = False
+
+    def flag_joined() -> None:
+        nonlocal live
+        live = workflow.mark_joined(conn.session_id, Role(conn.role))
+
+    joined = _notice(conn, "joined", also=flag_joined)
+    if live:
         log.info("ertc: session=%s is live", conn.session_id)
-    db.session.commit()  # the replay must be read in a transaction begun after the attach
+    return joined
 
 
 def welcome(conn: Connection, relay: Relay, last_seq: int) -> dict[str, Any]:
@@ -60,8 +69,7 @@ def join(conn: Connection, relay: Relay, after: int) -> None:
     replaced = None
     if relay.is_present(conn.session_id, conn.role):
         replaced = _notice(conn, "replaced")
-    joined = _notice(conn, "joined")
-    _mark_joined(conn)
+    joined = _arrive(conn)  # committed: the replay is read in a transaction begun after attach
     relay.attach(conn, replaced)
     last_seq = ledger.last_seq(conn.session_id)
     replay = [e for e in ledger.entries_after(conn.session_id, after) if e["seq"] <= last_seq]
