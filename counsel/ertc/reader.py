@@ -20,13 +20,13 @@ from typing import Any
 
 from simple_websocket import ConnectionClosed
 from wsproto.connection import ConnectionState
-from wsproto.events import Ping
 from wsproto.utilities import LocalProtocolError
 
 from counsel.ertc.greenio import read_selector
 from counsel.ertc.heartbeat import heartbeat
 from counsel.ertc.inbound import Splitter
 
+PING = b"\x89\x00"  # a final ping frame with no payload, as wsproto encodes Ping()
 MAX_PLAIN_FRAME = 1 << 20  # without a message size limit, larger frames go to wsproto
 
 
@@ -44,6 +44,7 @@ class Reader:
         self._pong_missing = pong_missing
         self._selector = read_selector()
         self._selector.register(ws.sock, 1)  # selectors.EVENT_READ
+        self._tls = hasattr(ws.sock, "pending")  # gunicorn's own TLS (a proxy's is the usual)
         self._splitter = Splitter(ws.max_message_size or MAX_PLAIN_FRAME)
         self._heartbeat = heartbeat(ws.ping_interval)
         self._slot = self._heartbeat.add(self)
@@ -54,9 +55,14 @@ class Reader:
         while not ws.input_buffer:
             if not ws.connected:
                 raise ConnectionClosed(ws.close_reason, ws.close_message)
-            self._selector.select(None)
+            self._wait()
             self._read()
         return ws.input_buffer.pop(0)
+
+    def _wait(self) -> None:
+        """Until there is input (under TLS, decrypted bytes may wait where no poll sees them)."""
+        if not (self._tls and self.ws.sock.pending()):
+            self._selector.select(None)
 
     def _read(self) -> bool:
         """One recv into wsproto (whole frames land in ws.input_buffer); False once it ended."""
@@ -86,7 +92,7 @@ class Reader:
             self._wake()
         else:
             ws.pong_received = False
-            self._send_bytes(ws.ws.send(Ping()))
+            self._send_bytes(PING)
 
     def _wake(self) -> None:
         """End the reader's wait with end-of-file; sending still works."""
@@ -96,7 +102,7 @@ class Reader:
     def linger(self) -> None:
         """After our close frame: read until the client's close answers it (or a beat wakes us)."""
         while self.ws.ws.state is ConnectionState.LOCAL_CLOSING:
-            self._selector.select(None)
+            self._wait()
             if not self._read():
                 return  # the socket ended without an answer
 

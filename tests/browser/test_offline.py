@@ -27,6 +27,7 @@ pytestmark = pytest.mark.browser
 # Short, so that a write that finds the database locked fails fast (the wait blocks the worker).
 BUSY_TIMEOUT_MS = 300
 LINK = "t0"
+NETWORK_SETTLE_SECONDS = 2.0
 
 # When the member's page came back online, and when it first had no pending line after that.
 WATCH_ONLINE = """() => {
@@ -116,6 +117,9 @@ def offline(port: int) -> Iterator[None]:
             for pref, _ in rules:
                 ip("rule", "del", "pref", pref)
             ip("link", "set", LINK, "up")
+            # Chromium fails requests begun in the next moments of a link change with
+            # ERR_NETWORK_CHANGED (seen: the next test's page never loaded): let it settle.
+            time.sleep(NETWORK_SETTLE_SECONDS)
 
 
 def stored(seeder, session_id: int) -> list[tuple[str, str]]:
