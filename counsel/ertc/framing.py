@@ -5,19 +5,18 @@ permessage-deflate), so a frame is a two-to-ten-byte header and the UTF-8 text. 
 wsproto's `send(TextMessage(...))` produces, in half the time; wsproto still owns the state.
 """
 
-import json
 import struct
 from typing import Any
 
+import orjson
 from wsproto.connection import ConnectionState
 from wsproto.utilities import LocalProtocolError
 
 FIN_TEXT = 0x81
 
 
-def text_frame(text: str) -> bytes:
-    """One final, unmasked text frame."""
-    payload = text.encode()
+def text_frame(payload: bytes) -> bytes:
+    """One final, unmasked text frame around UTF-8 text."""
     size = len(payload)
     if size < 126:
         return bytes((FIN_TEXT, size)) + payload
@@ -30,4 +29,4 @@ def encode(frames: list[dict[str, Any]], state: ConnectionState) -> bytes:
     """The wire bytes of these frames; refused, like wsproto, once the socket is closing."""
     if state is not ConnectionState.OPEN:
         raise LocalProtocolError(f"cannot send data in state {state}")
-    return b"".join(text_frame(json.dumps(frame)) for frame in frames)
+    return b"".join(text_frame(orjson.dumps(frame)) for frame in frames)

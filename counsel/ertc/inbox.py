@@ -5,8 +5,9 @@ channel: where a seat went (`seat`, which also replaces an older socket of that 
 and logouts (`user`). Every message names its origin; a worker drops its own echoes.
 """
 
-import json
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 if TYPE_CHECKING:
     from counsel.ertc.redis_relay import RedisRelay
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 def receive(relay: "RedisRelay", data: bytes) -> None:
     """Handle one published message."""
-    message = json.loads(data)
+    message = orjson.loads(data)
     if message["o"] == relay.host_id:
         return  # our own echo
     handler = HANDLERS.get(message["k"])

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 MAX_FRAME_BYTES = 65536
 MAX_SDP_CHARS = 50_000
 MAX_TEXT_CHARS = 4000
@@ -151,12 +153,22 @@ def decode(text: str | bytes) -> dict | Invalid:
     if not isinstance(text, str):
         return Invalid("bad-json", "Frames must be text holding one JSON object.")
     try:
-        body = json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError):
-        return Invalid("bad-json", "The frame is not valid JSON.")
+        body = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        body = _strict_json(text)  # the json module's verdict, e.g. on escaped lone surrogates
+        if isinstance(body, Invalid):
+            return body
     if not isinstance(body, dict):
         return Invalid("bad-json", "The frame must be a JSON object.")
     return body
+
+
+def _strict_json(text: str) -> Any:
+    """What the json module makes of text orjson refused (without NaN or Infinity)."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        return Invalid("bad-json", "The frame is not valid JSON.")
 
 
 def parse(text: str | bytes) -> Message | Invalid:

@@ -48,7 +48,7 @@ class Publisher:
         self._queue.put(_STOP)
         self._thread.join(timeout=5)
 
-    def put(self, channel: str, payload: str) -> bool:
+    def put(self, channel: str, payload: str | bytes) -> bool:
         """Queue one message; False when the queue is full (Redis is not keeping up)."""
         try:
             self._queue.put_nowait((channel, payload))
@@ -68,7 +68,7 @@ class Publisher:
             if stop:
                 return
 
-    def _flush(self, batch: list[tuple[str, str]]) -> None:
+    def _flush(self, batch: list[tuple[str, str | bytes]]) -> None:
         if not batch:
             return
         try:

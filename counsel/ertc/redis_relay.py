@@ -7,13 +7,13 @@ notices a worker publishes on the shared channel when a seat changes hands (inbo
 the Redis link breaks, local sockets are told `degraded`, and `restored` once it is back.
 """
 
-import json
 import logging
 import threading
 import uuid
 from functools import partial
 from typing import Any
 
+import orjson
 import redis
 from flask import Flask
 
@@ -212,7 +212,7 @@ class RedisRelay(Relay):
         return self.publish(host, message)
 
     def publish(self, host: str, message: dict[str, Any]) -> bool:
-        payload = json.dumps({"o": self.host_id, **message}, separators=(",", ":"))
+        payload = orjson.dumps({"o": self.host_id, **message})
         return self.publisher.put(self._channel(host), payload)
 
     def _broadcast(self, message: dict[str, Any]) -> None:
