@@ -89,29 +89,30 @@ FINDINGS = """## Serving notes behind these numbers (measured on this machine)
   every socket is an open file, so `gunicorn.conf.py` lifts the soft open-file limit (often
   1024) to the hard limit for the workers.
 - **Where a socket's memory goes.** The bare flask-sock relay (`bench/bare_relay.py`) holds
-  41.5 KiB per socket under gevent (handler and simple-websocket reader greenlets, wsproto);
-  the same relay with one more greenlet per socket draining a queue holds 55 KiB: a parked
-  greenlet costs about 13.5 KiB. Counsel therefore keeps no writer greenlet per socket
-  (`counsel/ertc/connection.py`): whoever queues a frame for an idle socket writes it at once
-  with a non-blocking `os.write`, and only when the socket's buffer is full does a short-lived
-  writer take the rest (under the 8 s send timeout) and exit when the queue is empty; and
-  simple-websocket's reader runs as a plain greenlet waiting on one reused read watcher
-  (`counsel/ertc/greenio.py`, in `SOCK_SERVER_OPTIONS`) instead of gevent's emulated
-  `threading.Thread` (about 7 KiB against 4) and a `GeventSelector` per socket.
-  Measured at 1000 rooms (paced, fresh server, one worker, SQLite, machine idle, load
-  average under 1): 67.1 KiB per socket before, 52.8 without the writer greenlet, 50.1 with
-  the lighter reader as well, 49.3 with the outbound queue a list rather than a deque.
-- **Where a relayed frame's time goes** (py-spy on the Counsel worker, closed loop, 500 rooms,
-  after the changes above): simple-websocket's reader greenlet about 40 % (waiting for input
-  15 %, `recv` 8 %, wsproto parsing about 15 %), the handler about 16 % (parsing, validation,
-  routing and the peer's non-blocking write with its JSON encoding), the gevent hub about 17 %
-  (py-spy could not place the rest). Frames go out framed by `counsel/ertc/framing.py` (a text
-  frame header and the UTF-8 JSON: 2.4 µs against 5.0 µs through wsproto, which still owns the
-  connection state). Before, with a writer greenlet per socket, it was reader 30 %, handler
-  17 %, writer 22 % and hub switching between the three greenlets 30 %. Closed loop, 500 rooms,
-  one worker pinned to one core, two 5 s runs each (`bench.run.load` on a
-  `bench.targets.Counsel` server), the three versions back to back on an idle machine: 13.0k to
-  14.2k messages/s before, 14.0k to 15.4k without the writer greenlet, 16.0k to 17.0k with the
-  lighter reader (+22 %), the server at 1.00 core in every run. Connecting is database-bound:
-  joining (committing `joined`, marking the session live, reading the replay) took half of the
-  worker's time during a connect burst and loading the user from the cookie another 12 %."""
+  41.5 KiB per socket under gevent: the route's greenlet, simple-websocket's reader greenlet
+  with its Event, wsproto, the socket; one more parked greenlet per socket costs about
+  13.5 KiB. Counsel keeps neither a writer nor a reader greenlet per socket. Whoever queues a
+  frame for an idle socket writes it at once with a non-blocking `os.write`; only when the
+  socket's buffer is full does a short-lived writer take the rest (under the 8 s send timeout)
+  and exit (`counsel/ertc/connection.py`). The route's own greenlet reads its socket
+  (`counsel/ertc/reader.py`): simple-websocket's reader thread is never started and its Event
+  is a no-op (`counsel/ertc/greenio.py`, in `SOCK_SERVER_OPTIONS`), and the wait for input has
+  no timer: one heartbeat per worker (`counsel/ertc/heartbeat.py`, a wheel of 500 steps per
+  ping interval) sends the pings and ends the wait of a socket whose pong is missing by
+  shutting its reading side. Measured at 1000 rooms (paced, fresh server, one worker, SQLite):
+  67.1 KiB per socket with both greenlets, 49.3 without the writer, 37.5 without the reader.
+- **Where a relayed frame's time goes.** In-process, per signaling frame of about 200 bytes:
+  wsproto parses a client frame in 17 µs; `counsel/ertc/inbound.py` unmasks and decodes the
+  plain case (one final masked text frame, the nearly universal one) in 2.5 µs and gives pings,
+  pongs and, for good, anything unusual to wsproto whole (a Hypothesis test checks it against
+  wsproto alone over random streams and chunkings). orjson reads a frame in 0.4 µs (the json
+  module 2.2) and writes one in 0.16 µs (3.2); `counsel/ertc/framing.py` frames it. Validation
+  and routing take about 6 µs. What is left is the gevent hub and the system calls (a `recv`
+  and a `write` per frame). Closed loop, 1000 rooms, one worker on one core, on the machine of
+  this run, the same load generator: 8.0k to 9.4k messages/s with the reader greenlet, 10.1k to
+  12.3k reading in the route's greenlet without a timer per wait, 12.8k to 15.5k with the
+  inbound fast path, 15.2k to 18.3k with orjson (short runs vary by about 15 % here).
+  Connecting is database-bound: the admission checks, then one transaction that commits
+  `joined` with the participant's joined flag (and the live transition), then the replay read;
+  the join used to take two write transactions and an ORM load, and with two workers on
+  PostgreSQL the pool then ran dry during a connect burst (583 of 1000 rooms ready; now all)."""

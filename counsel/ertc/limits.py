@@ -1,7 +1,8 @@
 """Per-connection flood control: a token bucket with one warning, then a close.
 
-The bucket bounds work per socket (and so what one client can cost others); a backlog check
-bounds memory, since simple-websocket buffers whatever the client pushes before we read it.
+The bucket bounds work per socket (and so what one client can cost others). The backlog check
+is a second line for memory: the reader (counsel/ertc/reader.py) takes one `recv` at a time,
+so frames wait in the kernel, not here.
 """
 
 import time
