@@ -88,6 +88,14 @@ FINDINGS = """## Serving notes behind these numbers (measured on this machine)
   requests, or the socket past gunicorn's limit hangs at accept instead of getting the 503; and
   every socket is an open file, so `gunicorn.conf.py` lifts the soft open-file limit (often
   1024) to the hard limit for the workers.
+- **Two workers on a two-core machine.** The 1.6x target for two workers with Redis needs
+  cores this machine does not have: the generator takes most of one of its two cores, so the
+  two workers got 1.45 cores between them in the closed loop (2026-11-22 05:21 run: 24,852
+  messages/s against 18,867 for one worker, 1.32x). Per second of server CPU they relayed
+  17,151 messages against one worker's 18,981 (0.90: a frame between workers costs a publish
+  and a subscriber read more), so two workers with a core each would relay about 1.8x one
+  worker; that is an extrapolation, not a measurement: it needs a machine with at least three
+  cores, or the generator on another machine.
 - **Where a socket's memory goes.** The bare flask-sock relay (`bench/bare_relay.py`) holds
   41.5 KiB per socket under gevent: the route's greenlet, simple-websocket's reader greenlet
   with its Event, wsproto, the socket; one more parked greenlet per socket costs about
