@@ -29,6 +29,15 @@ def health(server: LiveServer) -> tuple[int, dict]:
             return error.code, json.load(error)
 
 
+def joined_call(connect, new_session) -> tuple[int, Peer, Peer]:
+    """A new session with the member on one server and the expert on the other, both joined."""
+    session_id = new_session()
+    member = connect("member", session_id)
+    expert = connect("expert", session_id)
+    member.expect(event="joined", role="expert")
+    return session_id, member, expert
+
+
 def contiguous(seqs: set[int]) -> int:
     """The last seq up to which every entry was seen (what a client resumes after)."""
     last = 0
@@ -78,10 +87,7 @@ def test_redis_outage_degrades_then_restores_and_loses_no_acknowledged_line(
 def test_killed_worker_peer_sees_left_within_15_seconds_and_rejoin_elsewhere(
     stack, connect, new_session
 ):
-    session_id = new_session()
-    member = connect("member", session_id)
-    expert = connect("expert", session_id)
-    member.expect(event="joined", role="expert")
+    session_id, member, expert = joined_call(connect, new_session)
     kill_worker(stack.server)  # the member's worker
     killed = time.monotonic()
     left = expert.expect(event="left", role="member", timeout=16)
@@ -99,10 +105,7 @@ def test_killed_worker_peer_sees_left_within_15_seconds_and_rejoin_elsewhere(
 def test_server_restart_tells_the_peer_elsewhere_left_and_the_person_rejoins(
     stack, connect, new_session
 ):
-    session_id = new_session()
-    member = connect("member", session_id)
-    expert = connect("expert", session_id)
-    member.expect(event="joined", role="expert")
+    session_id, member, expert = joined_call(connect, new_session)
     stopping = threading.Thread(target=stack.server.stop)  # SIGTERM the member's server
     started = time.monotonic()
     stopping.start()
