@@ -5,6 +5,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -189,16 +190,21 @@ def pytest_collection_modifyitems(items) -> None:
 def postgres_server() -> Iterator[Engine]:
     """An AUTOCOMMIT engine on the server's maintenance database, for CREATE/DROP DATABASE."""
     url = make_url(POSTGRES_SERVER_URL)
-    engine = create_engine(
+    yield from reachable_postgres(
         url if url.database else url.set(database="postgres"),
-        isolation_level="AUTOCOMMIT",
+        "PostgreSQL",
         connect_args={"connect_timeout": 3},
     )
+
+
+def reachable_postgres(url: Any, label: str, **options: Any) -> Iterator[Engine]:
+    """An AUTOCOMMIT engine that answered a connect (else skip, or fail under CI)."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", **options)
     try:
         engine.connect().close()
     except OperationalError as error:
         engine.dispose()
-        service_missing("PostgreSQL", error)
+        service_missing(label, error)
     yield engine
     engine.dispose()
 

@@ -8,13 +8,11 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.exc import OperationalError
 
 from counsel.extensions import db
 from tests.browser.conftest import PEOPLE, Seeder
 from tests.browser.people import Person
-from tests.conftest import PASSWORD, fresh_postgres_database, make_app, service_missing
+from tests.conftest import PASSWORD, fresh_postgres_database, make_app, reachable_postgres
 from tests.live import LiveServer
 from tests.multi.topology import RedisServer, new_prefix, redis_env, servers
 
@@ -28,14 +26,7 @@ POSTGRES_SOCKET_URL = os.environ.get(
 
 @pytest.fixture(scope="module")
 def postgres_by_socket():
-    engine = create_engine(POSTGRES_SOCKET_URL, isolation_level="AUTOCOMMIT")
-    try:
-        engine.connect().close()
-    except OperationalError as error:
-        engine.dispose()
-        service_missing("PostgreSQL (Unix socket)", error)
-    yield engine
-    engine.dispose()
+    yield from reachable_postgres(POSTGRES_SOCKET_URL, "PostgreSQL (Unix socket)")
 
 
 @pytest.fixture(scope="module")
