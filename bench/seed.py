@@ -20,9 +20,9 @@ from sqlalchemy.engine import make_url
 
 from bench.wire import USER_AGENT
 from counsel import create_app
+from counsel.accounts.passwords import hash_password
 from counsel.extensions import db
 from counsel.models import CounselingSession, Role, Status, User
-from counsel.passwords import hash_password
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -26,8 +26,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
 
-    from counsel import admin, auth, cli, errors, extensions, files, health, logs, room, sessions
+    from counsel import cli, extensions, health, logs
+    from counsel.accounts import auth
+    from counsel.admin import views as admin_views
     from counsel.ertc import endpoint, relay
+    from counsel.room import files
+    from counsel.room import views as room_views
+    from counsel.sessions import views as session_views
+    from counsel.web import errors
 
     logs.init_app(app)
     extensions.db.init_app(app)
@@ -44,9 +50,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     for blueprint in (
         auth.bp,
-        sessions.bp,
-        room.bp,
-        admin.bp,
+        session_views.bp,
+        room_views.bp,
+        admin_views.bp,
         files.bp,
         health.bp,
         endpoint.bp,

@@ -4,7 +4,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from counsel import accounts
+from counsel.accounts import users
 from counsel.models import Role
 
 user_cli = AppGroup("user", help="Manage user accounts.")
@@ -27,8 +27,8 @@ DEMO_ACCOUNTS = (
 def create_user_command(email: str, role: str, name: str, password: str) -> None:
     """Create a user with a role."""
     try:
-        user = accounts.create_user(email, name, Role(role), password)
-    except accounts.AccountError as error:
+        user = users.create_user(email, name, Role(role), password)
+    except users.AccountError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
@@ -38,8 +38,8 @@ def create_user_command(email: str, role: str, name: str, password: str) -> None
 def demo_command() -> None:
     """Create the demo accounts (idempotent) and print their logins."""
     for email, name, role, specialty in DEMO_ACCOUNTS:
-        if accounts.find_by_email(email) is None:
-            accounts.create_user(email, name, role, DEMO_PASSWORD, specialty=specialty)
+        if users.find_by_email(email) is None:
+            users.create_user(email, name, role, DEMO_PASSWORD, specialty=specialty)
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for email, name, role, _ in DEMO_ACCOUNTS:
         click.echo(f"  {role.value:<7} {email:<24} {name}")

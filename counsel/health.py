@@ -3,8 +3,8 @@
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from counsel.errors import json_endpoint
 from counsel.extensions import db
+from counsel.web.errors import json_endpoint
 
 bp = Blueprint("health", __name__)
 

@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from counsel import create_app
+from counsel.accounts.passwords import hash_password
 from counsel.extensions import db as _db
 from counsel.models import CounselingSession, ExpertProfile, Role, Status, User
-from counsel.passwords import hash_password
 
 PASSWORD = "correct horse battery"
 # Hashing with Argon2 is deliberately slow; tests share one hash.

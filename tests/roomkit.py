@@ -12,7 +12,7 @@ import pytest
 
 from counsel.extensions import db
 from counsel.models import AuditEvent, SharedFile
-from counsel.uploads import upload_folder
+from counsel.room.uploads import upload_folder
 from tests.conftest import csrf_token, login, make_app
 
 

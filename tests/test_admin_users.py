@@ -2,7 +2,7 @@
 
 import pytest
 
-from counsel.accounts import find_by_email
+from counsel.accounts.users import find_by_email
 from counsel.ertc.relay import LocalRelay
 from counsel.extensions import db
 from counsel.models import Role, User

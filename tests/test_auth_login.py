@@ -8,10 +8,10 @@ import pytest
 from argon2 import extract_parameters
 from sqlalchemy import select
 
-from counsel.auth import LOGIN_FAILED
+from counsel.accounts.auth import LOGIN_FAILED
+from counsel.accounts.passwords import hash_password
 from counsel.extensions import db
 from counsel.models import AuditEvent, Role
-from counsel.passwords import hash_password
 from tests.conftest import CSRF_PATTERN, PASSWORD, csrf_token, login
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from counsel.auth import THROTTLED
+from counsel.accounts.auth import THROTTLED
 from counsel.extensions import db
 from counsel.models import AuditEvent, utcnow
 from tests.conftest import PASSWORD, csrf_token

@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import func, select
 
+from counsel.accounts.passwords import verify_password
 from counsel.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
 from counsel.extensions import db
 from counsel.models import Role, User
-from counsel.passwords import verify_password
 
 GOOD = ["--name", "Nia Newcomer", "--password", "a long password"]
 

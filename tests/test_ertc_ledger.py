@@ -4,9 +4,9 @@ import sqlite3
 
 import pytest
 
-from counsel.ertc import ledger
 from counsel.extensions import db
 from counsel.models import CounselingSession, LedgerEntry, Status
+from counsel.records import ledger
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from counsel import filenames, filetypes
+from counsel.room import filenames, filetypes
 from tests.roomkit import SAMPLES, tiny_zip
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from counsel import accounts, workflow
+from counsel.accounts import users
 from counsel.extensions import db
 from counsel.models import (
     CounselingSession,
@@ -24,6 +24,7 @@ from counsel.models import (
     User,
     as_utc,
 )
+from counsel.sessions import workflow
 from tests.conftest import PASSWORD_HASH
 
 
@@ -275,7 +276,7 @@ def test_racing_registrations_make_one_account(db_app):
     def register(name: str) -> Callable[[], None]:
         def job() -> None:
             with db_app.app_context():
-                accounts.create_user("Twin@Example.com", name, Role.MEMBER, "long enough pw")
+                users.create_user("Twin@Example.com", name, Role.MEMBER, "long enough pw")
 
         return job
 

@@ -10,15 +10,15 @@ from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from counsel import audit
-from counsel.access import participant_session
-from counsel.errors import json_endpoint, json_error
 from counsel.ertc.connection import Connection
 from counsel.ertc.limits import FloodGuard
 from counsel.ertc.relay import get_relay
 from counsel.ertc.serve import serve
 from counsel.extensions import db, sock
 from counsel.models import ROOM_OPEN_STATUSES
+from counsel.records import audit
+from counsel.sessions.access import participant_session
+from counsel.web.errors import json_endpoint, json_error
 
 bp = Blueprint("ertc", __name__)
 

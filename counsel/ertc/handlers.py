@@ -11,13 +11,13 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from counsel import workflow
-from counsel.ertc import ledger
 from counsel.ertc.connection import ENDED
 from counsel.ertc.messages import Invalid, Message, parse
 from counsel.ertc.relay import Relay
 from counsel.extensions import db
 from counsel.models import CounselingSession, SharedFile, User
+from counsel.records import ledger
+from counsel.sessions import workflow
 
 log = logging.getLogger(__name__)
 NORMAL_CLOSURE = 1000

@@ -11,13 +11,13 @@ from typing import Any
 
 from flask import current_app
 
-from counsel import workflow
-from counsel.ertc import ledger
 from counsel.ertc.connection import CLOSED, ENDED, REPLACED, TIMEOUT, Connection
 from counsel.ertc.handlers import sys_frame
 from counsel.ertc.relay import Relay
 from counsel.extensions import db
 from counsel.models import Role
+from counsel.records import ledger
+from counsel.sessions import workflow
 
 log = logging.getLogger(__name__)
 

@@ -10,13 +10,13 @@ import traceback
 
 from simple_websocket import ConnectionClosed
 
-from counsel.ertc import ledger
 from counsel.ertc.connection import Connection
 from counsel.ertc.handlers import Context, dispatch
 from counsel.ertc.limits import FloodGuard, Verdict
 from counsel.ertc.relay import Relay
 from counsel.ertc.seat import join, leave
 from counsel.extensions import db
+from counsel.records import ledger
 
 log = logging.getLogger(__name__)
 

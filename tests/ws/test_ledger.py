@@ -155,7 +155,7 @@ def test_locked_database_gives_not_saved_and_nothing_relayed(stack, pair):
 
 
 def test_entries_after_returns_wire_form(stack, pair):
-    from counsel.ertc.ledger import entries_after
+    from counsel.records.ledger import entries_after
 
     member, expert, session_id = pair
     member.txt("hello", client_id="w-1")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from counsel import filetypes
+from counsel.room import filetypes
 
 CHUNK = 64 * 1024
 MEGABYTE = 1024 * 1024

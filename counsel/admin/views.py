@@ -3,12 +3,15 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from counsel import accounts, admin_queries, audit, display, transcript
-from counsel.access import require_role, session_or_404
-from counsel.auth import safe_next
+from counsel.accounts import users
+from counsel.accounts.auth import safe_next
+from counsel.admin import queries
+from counsel.admin.forms import ExpertForm
 from counsel.extensions import db
-from counsel.forms import ExpertForm
 from counsel.models import Role, Status, User
+from counsel.records import audit, transcript
+from counsel.sessions.access import require_role, session_or_404
+from counsel.web import display
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 display.register(bp)
@@ -24,10 +27,10 @@ def _admins_only() -> None:
 @bp.get("/sessions")
 def session_list():
     """All sessions, filtered and paginated."""
-    filters = admin_queries.parse_filters(request.args)
+    filters = queries.parse_filters(request.args)
     page = db.paginate(
-        admin_queries.session_query(filters),
-        page=admin_queries.page_number(request.args.get("page")),
+        queries.session_query(filters),
+        page=queries.page_number(request.args.get("page")),
         per_page=current_app.config["ADMIN_PAGE_SIZE"],
         error_out=False,
         count=True,
@@ -36,7 +39,7 @@ def session_list():
         "admin/sessions.html",
         filters=filters,
         page=page,
-        experts=admin_queries.all_experts(),
+        experts=queries.all_experts(),
         statuses=list(Status),
     )
 
@@ -46,12 +49,12 @@ def session_detail(session_id: int):
     """One session: people, times, status history, the whole ledger as text, files."""
     session = session_or_404(session_id)
     audit.record("admin.view_session", "success", f"session:{session_id}")
-    entries = admin_queries.ledger(session_id)
+    entries = queries.ledger(session_id)
     return render_template(
         "admin/session.html",
         session=session,
         lines=transcript.lines(entries, session),
-        files=admin_queries.shared_files(session_id),
+        files=queries.shared_files(session_id),
     )
 
 
@@ -62,7 +65,7 @@ def experts():
     if not form.validate_on_submit():
         return _experts_page(form, 400 if request.method == "POST" else 200)
     try:
-        user = accounts.create_user(
+        user = users.create_user(
             form.email.data,
             form.name.data,
             Role.EXPERT,
@@ -70,7 +73,7 @@ def experts():
             specialty=form.specialty.data or "",
             bio=form.bio.data or "",
         )
-    except accounts.AccountError as error:
+    except users.AccountError as error:
         form[error.field].errors.append(error.message)
         return _experts_page(form, error.status)
     audit.record("admin.create_expert", "success", f"user:{user.id}")
@@ -79,9 +82,7 @@ def experts():
 
 
 def _experts_page(form: ExpertForm, status: int):
-    return render_template(
-        "admin/experts.html", form=form, experts=admin_queries.all_experts()
-    ), status
+    return render_template("admin/experts.html", form=form, experts=queries.all_experts()), status
 
 
 def _user_or_404(user_id: int) -> User:
@@ -102,7 +103,7 @@ def disable_user(user_id: int):
     if user.id == current_user.id:
         abort(409, "You cannot disable your own account.")
     user.active = False
-    accounts.end_all_logins(user)  # commits; every cookie of this user stops working
+    users.end_all_logins(user)  # commits; every cookie of this user stops working
     current_app.extensions["counsel.relay"].disconnect_user(user.id)
     audit.record("admin.disable_user", "success", f"user:{user.id}")
     flash(f"{user.name} is disabled and logged out everywhere.", "info")

@@ -3,9 +3,9 @@
 from flask import abort
 from flask_login import current_user
 
-from counsel import audit
 from counsel.extensions import db
 from counsel.models import CounselingSession, Role
+from counsel.records import audit
 
 
 def session_or_404(session_id: int) -> CounselingSession:

@@ -4,7 +4,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from counsel.filetypes import EXTENSIONS
+from counsel.room.filetypes import EXTENSIONS
 
 MAX_NAME = 255
 FALLBACK = "file"

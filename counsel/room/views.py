@@ -15,12 +15,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from counsel import audit
-from counsel.access import participant_session, viewable_session
-from counsel.api import json_login_required
-from counsel.ertc import ledger
 from counsel.extensions import db
-from counsel.ice import ice_servers
 from counsel.models import (
     ROOM_OPEN_STATUSES,
     CounselingSession,
@@ -29,6 +24,10 @@ from counsel.models import (
     SharedFile,
     Status,
 )
+from counsel.records import audit, ledger
+from counsel.room.ice import ice_servers
+from counsel.sessions.access import participant_session, viewable_session
+from counsel.web.api import json_login_required
 
 bp = Blueprint("room", __name__, url_prefix="/sessions/<int:session_id>")
 

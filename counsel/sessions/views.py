@@ -3,10 +3,13 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from counsel import accounts, audit, dashboards, display, workflow
-from counsel.access import require_role, session_or_404
-from counsel.forms import RequestSessionForm
+from counsel.accounts import users
 from counsel.models import Role
+from counsel.records import audit
+from counsel.sessions import dashboards, workflow
+from counsel.sessions.access import require_role, session_or_404
+from counsel.sessions.forms import RequestSessionForm
+from counsel.web import display
 
 bp = Blueprint("sessions", __name__)
 display.register(bp)
@@ -37,7 +40,7 @@ def _member_page(form: RequestSessionForm, status: int = 200):
         "sessions/member.html",
         form=form,
         sessions=dashboards.member_sessions(current_user.id),
-        experts=accounts.experts(),
+        experts=users.experts(),
     )
     return page, status
 

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
-from counsel.dashboards import with_people
 from counsel.extensions import db
 from counsel.models import CounselingSession, LedgerEntry, Role, SharedFile, Status, User
+from counsel.sessions.dashboards import with_people
 
 MAX_TEXT = 100
 

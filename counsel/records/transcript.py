@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from counsel.display import display_name, filesize
 from counsel.models import CounselingSession, LedgerEntry
+from counsel.web.display import display_name, filesize
 
 
 @dataclass(frozen=True)

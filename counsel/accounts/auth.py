@@ -16,11 +16,12 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from counsel import accounts, audit
+from counsel.accounts import users
+from counsel.accounts.forms import LoginForm, RegisterForm
+from counsel.accounts.throttle import is_throttled
 from counsel.extensions import login_manager
-from counsel.forms import LoginForm, RegisterForm
 from counsel.models import Role, User
-from counsel.throttle import is_throttled
+from counsel.records import audit
 
 bp = Blueprint("auth", __name__)
 
@@ -34,7 +35,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.session_protection = "basic"
-    login_manager.user_loader(accounts.load_login)
+    login_manager.user_loader(users.load_login)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -75,11 +76,11 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return _page("auth/login.html", form)
-    email = accounts.normalize_email(form.email.data)
+    email = users.normalize_email(form.email.data)
     # Checked before the password, so a throttled guess learns nothing.
     if is_throttled(email, request.remote_addr or ""):
         return _refuse_login(form, email, "throttled", THROTTLED, 429)
-    user = accounts.authenticate(email, form.password.data)
+    user = users.authenticate(email, form.password.data)
     if user is None:
         return _refuse_login(form, email, "failure", LOGIN_FAILED, 401)
     _start_login(user)
@@ -91,7 +92,7 @@ def login():
 def logout():
     """End this login everywhere: the cookie, other tabs, and open call sockets."""
     user = current_user._get_current_object()
-    accounts.end_all_logins(user)
+    users.end_all_logins(user)
     current_app.extensions["counsel.relay"].disconnect_user(user.id)
     audit.record("logout", "success", user_id=user.id)
     logout_user()
@@ -109,10 +110,8 @@ def register():
     if not form.validate_on_submit():
         return _page("auth/register.html", form)
     try:
-        user = accounts.create_user(
-            form.email.data, form.name.data, Role.MEMBER, form.password.data
-        )
-    except accounts.AccountError as error:
+        user = users.create_user(form.email.data, form.name.data, Role.MEMBER, form.password.data)
+    except users.AccountError as error:
         form[error.field].errors.append(error.message)
         return _page("auth/register.html", form, error.status)
     _start_login(user)

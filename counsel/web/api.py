@@ -6,7 +6,7 @@ from collections.abc import Callable
 from flask import abort
 from flask_login import current_user
 
-from counsel.errors import json_endpoint
+from counsel.web.errors import json_endpoint
 
 
 def json_login_required(view: Callable) -> Callable:

@@ -5,11 +5,12 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from counsel import audit, filenames, filetypes, uploads
-from counsel.access import deny, participant_session
-from counsel.api import json_login_required
 from counsel.extensions import db
 from counsel.models import ROOM_OPEN_STATUSES, CounselingSession, Role, SharedFile, User
+from counsel.records import audit
+from counsel.room import filenames, filetypes, uploads
+from counsel.sessions.access import deny, participant_session
+from counsel.web.api import json_login_required
 
 bp = Blueprint("files", __name__)
 

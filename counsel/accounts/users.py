@@ -4,9 +4,15 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from counsel.accounts.passwords import (
+    MAX_LENGTH,
+    MIN_LENGTH,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from counsel.extensions import db
 from counsel.models import ExpertProfile, Role, User, new_login_token
-from counsel.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
 
 NAME_MAX = 100
 EMAIL_MAX = 254

@@ -1,0 +1,1 @@
+"""Accounts: users and their roles, passwords, login and registration, login throttling."""

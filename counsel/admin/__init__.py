@@ -1,0 +1,1 @@
+"""Admin review: the session list and detail, transcripts, expert accounts."""

@@ -1,0 +1,1 @@
+"""The record of what happened: the session ledger, its transcript, and the audit trail."""
