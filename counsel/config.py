@@ -34,6 +34,16 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{ENV_PREFIX}{name} must be a whole number, not {raw!r}") from None
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{ENV_PREFIX}{name} must be a number, not {raw!r}") from None
+
+
 def load_secret_key(instance_path: str) -> str:
     """Return COUNSEL_SECRET_KEY, or a key generated once into the instance folder."""
     configured = _env("SECRET_KEY")
@@ -105,6 +115,13 @@ def from_environment(instance_path: str) -> dict:
         "TURN_TTL": _env_int("TURN_TTL", 86400),
         "ALLOWED_ORIGINS": _env_list("ALLOWED_ORIGINS"),
         "PRESENCE_GRACE_SECONDS": _env_int("PRESENCE_GRACE_SECONDS", 60),
+        # The /ertc socket's tuning (docs/protocol.md): pings, frame size, flood guard, queue.
+        "ERTC_PING_INTERVAL": _env_float("ERTC_PING_INTERVAL", 5.0),
+        "ERTC_MAX_FRAME_BYTES": _env_int("ERTC_MAX_FRAME_BYTES", 65536),
+        "ERTC_BURST": _env_int("ERTC_BURST", 60),
+        "ERTC_RATE": _env_float("ERTC_RATE", 20.0),
+        "ERTC_QUEUE_SIZE": _env_int("ERTC_QUEUE_SIZE", 256),
+        "ERTC_SEND_TIMEOUT": _env_float("ERTC_SEND_TIMEOUT", 8.0),
         "MAX_SOCKETS_PER_WORKER": _env_int("MAX_SOCKETS_PER_WORKER", 4000),
         "PROXY_HOPS": _env_int("PROXY_HOPS", 0),
         "HTTPS": https,

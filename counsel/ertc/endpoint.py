@@ -94,7 +94,7 @@ bp.before_request(_refusal)
 
 def _guard() -> FloodGuard:
     config = current_app.config
-    return FloodGuard(burst=config.get("ERTC_BURST", 60), rate=config.get("ERTC_RATE", 20.0))
+    return FloodGuard(burst=config["ERTC_BURST"], rate=config["ERTC_RATE"])
 
 
 @sock.route("/ertc", bp=bp)
@@ -109,7 +109,7 @@ def ertc(ws) -> None:
         ticket.session_id,
         ticket.role,
         ticket.user_id,
-        queue_size=config.get("ERTC_QUEUE_SIZE", 256),
-        send_timeout=config.get("ERTC_SEND_TIMEOUT", 8.0),
+        queue_size=config["ERTC_QUEUE_SIZE"],
+        send_timeout=config["ERTC_SEND_TIMEOUT"],
     )
     serve(conn, get_relay(), ticket.after, _guard())

@@ -13,7 +13,7 @@ from counsel.extensions import db
 from counsel.models import CounselingSession, ExpertProfile, Role, Status, User
 from tests.browser.people import Person
 from tests.conftest import PASSWORD, PASSWORD_HASH, make_app
-from tests.live import LiveServer, free_port
+from tests.helpers.live import LiveServer, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 # No --use-fake-ui-for-media-stream: it grants every request, even a camera the person

@@ -20,7 +20,7 @@ from counsel.models import LedgerEntry
 from tests.browser.netcut import local_table_after_our_rules
 from tests.browser.people import Person
 from tests.browser.proxy import Forwarder
-from tests.live import LiveServer, free_port
+from tests.helpers.live import LiveServer, free_port
 
 pytestmark = pytest.mark.browser
 

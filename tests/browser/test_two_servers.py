@@ -13,7 +13,7 @@ from counsel.extensions import db
 from tests.browser.conftest import PEOPLE, Seeder
 from tests.browser.people import Person
 from tests.conftest import PASSWORD, fresh_postgres_database, make_app, reachable_postgres
-from tests.live import LiveServer
+from tests.helpers.live import LiveServer
 from tests.multi.topology import RedisServer, new_prefix, redis_env, servers
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ import time
 import urllib.error
 import urllib.request
 
-from tests.live import LiveServer
+from tests.helpers.live import LiveServer
 from tests.multi.topology import kill_worker
 from tests.ws.client import Peer
 

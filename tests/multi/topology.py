@@ -15,7 +15,7 @@ from pathlib import Path
 
 import redis
 
-from tests.live import LiveServer, free_port
+from tests.helpers.live import LiveServer, free_port
 
 
 def redis_env(url: str, prefix: str) -> dict[str, str]:

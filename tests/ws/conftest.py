@@ -16,7 +16,7 @@ import pytest
 from counsel.extensions import db
 from counsel.models import CounselingSession, LedgerEntry, Role, Status, User
 from tests.conftest import PASSWORD_HASH, fresh_postgres_database, make_app
-from tests.live import LiveServer
+from tests.helpers.live import LiveServer
 from tests.multi.topology import drop_keys, new_prefix, redis_env, servers
 from tests.ws.client import Peer, login_cookie, open_socket
 

@@ -4,7 +4,7 @@ import pytest
 
 from counsel.extensions import db
 from counsel.models import SharedFile
-from tests.samples import CANDIDATE, SDP
+from tests.helpers.samples import CANDIDATE, SDP
 from tests.ws.client import Closed
 from tests.ws.conftest import ledger_rows
 

@@ -8,8 +8,8 @@ import pytest
 from counsel.extensions import db
 from counsel.models import CounselingSession, LedgerEntry, SharedFile, Status
 from tests.conftest import login
-from tests.roomkit import audit_events
-from tests.web import post
+from tests.helpers.roomkit import audit_events
+from tests.helpers.web import post
 
 XSS = "<img src=x onerror=alert(1)>"
 TOPIC_LINK = re.compile(r'<a class="topic-link" href="[^"]+">([^<]*)</a>')

@@ -7,8 +7,8 @@ from counsel.ertc.relay import LocalRelay
 from counsel.extensions import db
 from counsel.models import Role, User
 from tests.conftest import PASSWORD, csrf_token, login
-from tests.roomkit import audit_events
-from tests.web import load, post, snapshot
+from tests.helpers.roomkit import audit_events
+from tests.helpers.web import load, post, snapshot
 
 NEW_EXPERT = {
     "name": "Nora Nurse",

@@ -7,7 +7,7 @@ import pytest
 
 from counsel.extensions import db
 from counsel.models import AuditEvent, SharedFile, Status
-from tests.roomkit import (
+from tests.helpers.roomkit import (
     SAMPLES,
     app_fixture,
     client_for,
@@ -18,7 +18,7 @@ from tests.roomkit import (
     tiny_zip,
     token_for,
 )
-from tests.roomkit import upload as post_file
+from tests.helpers.roomkit import upload as post_file
 
 MB = 1024 * 1024
 

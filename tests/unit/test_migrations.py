@@ -14,7 +14,7 @@ from sqlalchemy import Column, Integer, MetaData, create_engine, inspect
 from counsel.db import Base
 from counsel.models import User
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def flask_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:

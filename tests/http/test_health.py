@@ -4,7 +4,7 @@ import pytest
 
 from counsel import create_app
 from counsel.extensions import db
-from tests.live import free_port
+from tests.helpers.live import free_port
 
 
 def test_healthz_ok_on_both_databases(db_app):

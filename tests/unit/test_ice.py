@@ -7,7 +7,7 @@ import hmac
 import pytest
 
 from counsel.room.ice import ice_servers, turn_credentials
-from tests.roomkit import client_for
+from tests.helpers.roomkit import client_for
 
 SECRET = "turn-shared-secret-Qx81-never-in-a-page"
 

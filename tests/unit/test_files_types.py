@@ -6,7 +6,7 @@ from urllib.parse import unquote
 import pytest
 
 from counsel.room import filenames, filetypes
-from tests.roomkit import SAMPLES, tiny_zip
+from tests.helpers.roomkit import SAMPLES, tiny_zip
 
 
 def decide(data: bytes, chunk: int = 7) -> str | None:

@@ -3,7 +3,7 @@
 import pytest
 
 from counsel.models import Role
-from tests.roomkit import SAMPLES, add_file, audit_events, client_for, token_for, upload
+from tests.helpers.roomkit import SAMPLES, add_file, audit_events, client_for, token_for, upload
 
 S1_TOPIC = "S1 private topic: lighthouse-7731"
 S1_BYTES = b"S1 file bytes: marmalade-4420"

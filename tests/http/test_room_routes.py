@@ -8,7 +8,7 @@ from flask import template_rendered
 
 from counsel.extensions import db
 from counsel.models import CounselingSession, LedgerEntry, Status, utcnow
-from tests.roomkit import add_file, audit_events, client_for
+from tests.helpers.roomkit import add_file, audit_events, client_for
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from counsel.ertc.messages import SCHEMAS, Invalid, Message, parse
-from tests.samples import CANDIDATE, SDP
+from tests.helpers.samples import CANDIDATE, SDP
 
 ALLOWED_KEYS = {
     "offer": {"sdp"},

@@ -5,8 +5,8 @@ import pytest
 from counsel.extensions import db
 from counsel.models import CounselingSession, Role, Status, StatusChange
 from tests.conftest import login
-from tests.roomkit import audit_events
-from tests.web import load, page_token, post, snapshot
+from tests.helpers.roomkit import audit_events
+from tests.helpers.web import load, page_token, post, snapshot
 
 
 def _statuses(app, session_id: int) -> list[Status]:

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 import pytest
 
 from counsel import config
-from tests.roomkit import SAMPLES, audit_events, client_for, tiny_png, token_for, upload
+from tests.helpers.roomkit import SAMPLES, audit_events, client_for, tiny_png, token_for, upload
 
 DISPOSITION = re.compile(
     r"^(inline|attachment); filename=\"([A-Za-z0-9._ -]+)\"; filename\*=UTF-8''([A-Za-z0-9%._~-]+)$"

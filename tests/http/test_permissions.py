@@ -4,7 +4,7 @@ import pytest
 
 from counsel.models import Role, Status
 from tests.conftest import login
-from tests.web import post, snapshot
+from tests.helpers.web import post, snapshot
 
 ROLES = ["anonymous", "member", "other_member", "expert", "other_expert", "admin"]
 

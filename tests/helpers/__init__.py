@@ -1,0 +1,1 @@
+"""Helpers the test layers share: apps and people, live servers, room fixtures, sample frames."""
