@@ -27,8 +27,8 @@ def env(monkeypatch):
 def test_defaults_stay_on_this_machine(env, tmp_path):
     settings = config.from_environment(str(tmp_path))
     assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'counsel.db'}"
-    assert settings["COUNSEL_REDIS_URL"] is None
-    assert settings["COUNSEL_UPLOAD_DIR"] == str(tmp_path / "uploads")
+    assert settings["REDIS_URL"] is None
+    assert settings["UPLOAD_DIR"] == str(tmp_path / "uploads")
     assert settings["MAX_UPLOAD_MB"] == 20 and settings["TURN_TTL"] == 86400
     # No public STUN or TURN server unless the operator names one.
     assert settings["STUN_URLS"] == settings["TURN_URLS"] == []
@@ -54,8 +54,8 @@ def test_every_variable_is_read(env, tmp_path):
     )
     settings = config.from_environment(str(tmp_path))
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://counsel@db/counsel"
-    assert settings["COUNSEL_REDIS_URL"] == "redis://127.0.0.1:6379/3"
-    assert settings["COUNSEL_UPLOAD_DIR"] == "/srv/uploads"
+    assert settings["REDIS_URL"] == "redis://127.0.0.1:6379/3"
+    assert settings["UPLOAD_DIR"] == "/srv/uploads"
     assert settings["STUN_URLS"] == ["stun:turn.example.org:3478", "stun:other.example.org"]
     assert settings["TURN_URLS"] == ["turns:turn.example.org:5349"]
     assert (settings["TURN_SECRET"], settings["TURN_TTL"]) == ("s3cret", 600)
