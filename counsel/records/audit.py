@@ -6,7 +6,8 @@ Two ways to write an event, by what it records:
   own, whatever the caller's transaction does afterwards. For events that must stay even
   though the request then fails or writes nothing: denied accesses (before a 403/404 abort),
   logins and refused logins, refused uploads, admin reads. It never commits the caller's
-  pending writes.
+  pending writes. Call it before the caller's transaction writes, as every denial does: on
+  SQLite its connection would wait for the caller's write lock.
 - `stage()` adds the event to the caller's `unit_of_work()`: it is committed together with the
   action it describes, or rolled back with it, so no action that failed is ever on record as
   done. For successful actions (an expert created, a user disabled, a file stored, a logout).

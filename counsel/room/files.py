@@ -24,7 +24,11 @@ DOWNLOAD_HEADERS = {
 
 
 def _folder() -> Path:
-    return uploads.upload_folder(current_app.config["UPLOAD_DIR"])
+    """The upload folder; an app built from a mapping without UPLOAD_DIR has none."""
+    configured = current_app.config["UPLOAD_DIR"]
+    if not configured:
+        raise RuntimeError("UPLOAD_DIR is not configured (COUNSEL_UPLOAD_DIR)")
+    return uploads.upload_folder(configured)
 
 
 def _limit() -> int:
