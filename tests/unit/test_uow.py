@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from counsel.extensions import db
-from counsel.models import Role, User
+from counsel.models import CounselingSession, Role, Status, User
+from counsel.records import ledger
 from counsel.uow import UnitOfWorkAborted, in_unit_of_work, released, unit_of_work
 from tests.conftest import PASSWORD_HASH
 
@@ -93,3 +94,21 @@ def test_released_hands_the_session_back(db_app):
         assert db.session() is not first  # a new session: the pending write went with the old
         assert db.session.scalar(select(func.count(User.id))) == 0
     assert stored_emails(db_app) == set()
+
+
+def test_the_ledger_refuses_to_commit_later_than_it_promises(db_app):
+    with db_app.app_context():
+        member, expert = person("m@example.test"), person("e@example.test")
+        expert.role = Role.EXPERT
+        with unit_of_work() as session:
+            session.add_all([member, expert])
+            session.flush()
+            cs = CounselingSession(
+                member_id=member.id, expert_id=expert.id, topic="t", status=Status.ACCEPTED
+            )
+            session.add(cs)
+        # Inside another unit the entry would be sent before that unit commits: refused.
+        with pytest.raises(RuntimeError, match="outside unit_of_work"), unit_of_work():
+            ledger.append(cs.id, "member", "CAM", {"video": True, "audio": True})
+        assert ledger.entries_after(cs.id, 0) == []
+        assert ledger.append(cs.id, "member", "CAM", {"video": True, "audio": True})["seq"] == 1
