@@ -140,7 +140,7 @@ def redis_relay_available() -> bool:
     from counsel.ertc.relay import LocalRelay
 
     try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "COUNSEL_REDIS_URL": REDIS_URL})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "REDIS_URL": REDIS_URL})
     except Exception:  # noqa: BLE001 - any failure means: not usable here
         return False
     return not isinstance(app.extensions["counsel.relay"], LocalRelay)

@@ -1,30 +1,37 @@
 """Counsel: self-hosted 1:1 video counseling."""
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from counsel import config
+from counsel import config as settings
 from counsel.db import tune_sqlite
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the Flask application: config, extensions, blueprints, CLI."""
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask application: config, extensions, blueprints, CLI.
+
+    With no argument the config comes from the environment (app.py, gunicorn, flask); given a
+    mapping it is DEFAULTS and that mapping only (counsel/config.py): no environment variable
+    is read and nothing is written under instance/.
+    """
     app = Flask(
         __name__,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.update(config.DEFAULTS)
-    app.config.update(config.from_environment(app.instance_path))
-    if test_config:
-        app.config.update(test_config)
-    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
+    if config is None:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config.from_mapping(settings.from_environment(app.instance_path))
+    else:
+        app.config.from_mapping(settings.from_mapping(config))
+    _old_relay_names(app)
 
     from counsel import cli, extensions, health, logs
     from counsel.accounts import auth
@@ -62,3 +69,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
+
+
+def _old_relay_names(app: Flask) -> None:
+    """Until counsel/ertc/relay.py reads REDIS_URL and REDIS_PREFIX, give it the old names."""
+    app.config.setdefault("COUNSEL_REDIS_URL", app.config["REDIS_URL"])
+    app.config.setdefault("COUNSEL_REDIS_PREFIX", app.config["REDIS_PREFIX"])

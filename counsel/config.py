@@ -1,12 +1,29 @@
-"""Configuration from COUNSEL_* environment variables, with safe embedded defaults."""
+"""Configuration: every tunable in DEFAULTS, settable from COUNSEL_<NAME> (README's table).
+
+Two ways to build an app's config, and only two:
+- `from_environment(instance_path)`: DEFAULTS, then every COUNSEL_* variable; the secret key
+  is COUNSEL_SECRET_KEY or one generated once into the instance folder. For app.py, gunicorn
+  and the flask command.
+- `from_mapping(mapping)`: DEFAULTS and the mapping, nothing else. No environment variable is
+  read and nothing is written: without SECRET_KEY the app gets an ephemeral key (its cookies
+  die with the process), without SQLALCHEMY_DATABASE_URI an in-memory SQLite database, and
+  without UPLOAD_DIR uploads fail. For tests and tools.
+Either way the derived settings (cookie names and flags, engine options, MAX_CONTENT_LENGTH)
+follow from the tunables, unless the mapping sets them itself.
+"""
 
 import os
 import secrets
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from counsel.ertc import greenio
 
 ENV_PREFIX = "COUNSEL_"
+MEGABYTE = 1024 * 1024
+# Room for the multipart envelope around the largest allowed file.
+FORM_ENVELOPE_BYTES = 64 * 1024
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -14,8 +31,10 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
-def _env_list(name: str) -> list[str]:
-    raw = _env(name) or ""
+def _env_list(name: str, default: list[str] | None = None) -> list[str]:
+    raw = _env(name)
+    if raw is None:
+        return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
@@ -71,67 +90,78 @@ def _create_key_file(key_file: Path) -> None:
         draft.unlink()
 
 
-def engine_options(database_url: str) -> dict:
+def engine_options(database_url: str, settings: Mapping[str, Any] | None = None) -> dict:
     """SQLAlchemy engine options; PostgreSQL gets a pool for many short transactions.
 
     Under gevent every socket event is a greenlet that holds a connection only for its own
     short transaction, so a small pool per worker serves thousands of sockets; a greenlet
     that finds it exhausted waits at most pool_timeout and then gets `not-saved`, like a
-    write that waited more than lock_timeout for a row lock. docs/scaling.md.
+    write that waited more than lock_timeout for a row lock. docs/scaling.md. The DB_* values
+    come from `settings`, or from the environment when none are given.
     """
     options = dict(DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"])
     if not database_url.startswith("postgresql"):
         return options
+    values = settings if settings is not None else read_environment()
     timeouts = (
-        f"-c lock_timeout={_env_int('DB_LOCK_TIMEOUT_MS', 5000)} "
+        f"-c lock_timeout={values['DB_LOCK_TIMEOUT_MS']} "
         "-c idle_in_transaction_session_timeout=60000"
     )
     options.update(
-        pool_size=_env_int("DB_POOL_SIZE", 10),
-        max_overflow=_env_int("DB_MAX_OVERFLOW", 10),
-        pool_timeout=_env_int("DB_POOL_TIMEOUT", 5),
+        pool_size=values["DB_POOL_SIZE"],
+        max_overflow=values["DB_MAX_OVERFLOW"],
+        pool_timeout=values["DB_POOL_TIMEOUT"],
         pool_recycle=1800,
         connect_args={"connect_timeout": 5, "options": timeouts},
     )
     return options
 
 
-def from_environment(instance_path: str) -> dict:
-    """Build the Flask config mapping from the environment."""
-    https = _env_bool("HTTPS")
-    database_url = _env("DATABASE_URL", f"sqlite:///{Path(instance_path) / 'counsel.db'}")
+def derived(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings that follow from tunables: cookies from HTTPS, engine, request size."""
+    https = settings["HTTPS"]
+    database_url = settings["SQLALCHEMY_DATABASE_URI"]
     return {
-        "SECRET_KEY": load_secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
-        "COUNSEL_REDIS_URL": _env("REDIS_URL"),
-        # Keys and channels of several Counsel installations (or test runs) on one Redis.
-        "COUNSEL_REDIS_PREFIX": _env("REDIS_PREFIX", "counsel:"),
-        "COUNSEL_UPLOAD_DIR": _env("UPLOAD_DIR", str(Path(instance_path) / "uploads")),
-        "MAX_UPLOAD_MB": _env_int("MAX_UPLOAD_MB", 20),
-        "STUN_URLS": _env_list("STUN_URLS"),
-        "TURN_URLS": _env_list("TURN_URLS"),
-        "TURN_SECRET": _env("TURN_SECRET"),
-        "TURN_TTL": _env_int("TURN_TTL", 86400),
-        "ALLOWED_ORIGINS": _env_list("ALLOWED_ORIGINS"),
-        "PRESENCE_GRACE_SECONDS": _env_int("PRESENCE_GRACE_SECONDS", 60),
-        # The /ertc socket's tuning (docs/protocol.md): pings, frame size, flood guard, queue.
-        "ERTC_PING_INTERVAL": _env_float("ERTC_PING_INTERVAL", 5.0),
-        "ERTC_MAX_FRAME_BYTES": _env_int("ERTC_MAX_FRAME_BYTES", 65536),
-        "ERTC_BURST": _env_int("ERTC_BURST", 60),
-        "ERTC_RATE": _env_float("ERTC_RATE", 20.0),
-        "ERTC_QUEUE_SIZE": _env_int("ERTC_QUEUE_SIZE", 256),
-        "ERTC_SEND_TIMEOUT": _env_float("ERTC_SEND_TIMEOUT", 8.0),
-        "MAX_SOCKETS_PER_WORKER": _env_int("MAX_SOCKETS_PER_WORKER", 4000),
-        "PROXY_HOPS": _env_int("PROXY_HOPS", 0),
-        "HTTPS": https,
         "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_SECURE": https,
         "SESSION_COOKIE_NAME": "__Host-counsel" if https else "counsel",
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, settings),
+        "MAX_CONTENT_LENGTH": settings["MAX_UPLOAD_MB"] * MEGABYTE + FORM_ENVELOPE_BYTES,
     }
 
 
-DEFAULTS = {
+def read_environment() -> dict[str, Any]:
+    """Every tunable from its COUNSEL_<NAME> variable, or its default."""
+    return {name: read(name, DEFAULTS[name]) for name, read in _READERS.items()}
+
+
+def _defaults() -> dict[str, Any]:
+    """A fresh copy of DEFAULTS: lists are never shared between apps."""
+    return {name: list(v) if isinstance(v, list) else v for name, v in DEFAULTS.items()}
+
+
+def from_environment(instance_path: str) -> dict[str, Any]:
+    """The Flask config from the environment, with the instance folder as the local default."""
+    instance = Path(instance_path)
+    settings = _defaults() | read_environment()
+    local_database = f"sqlite:///{instance / 'counsel.db'}"
+    settings["SQLALCHEMY_DATABASE_URI"] = _env("DATABASE_URL", local_database)
+    settings["UPLOAD_DIR"] = _env("UPLOAD_DIR", str(instance / "uploads"))
+    settings["SECRET_KEY"] = load_secret_key(instance_path)
+    return settings | derived(settings)
+
+
+def from_mapping(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """The Flask config from DEFAULTS and this mapping only: no environment, no files."""
+    settings = _defaults() | {
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        "SECRET_KEY": secrets.token_urlsafe(48),  # ephemeral: cookies die with the process
+    }
+    settings |= mapping
+    return settings | derived(settings) | dict(mapping)
+
+
+DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
@@ -147,7 +177,42 @@ DEFAULTS = {
         "thread_class": greenio.IdleThread,
         "event_class": greenio.NoEvent,
     },
+}
+
+# The tunables: each is read from COUNSEL_<NAME> and listed in README.md's table.
+TUNABLES: dict[str, Any] = {
+    "REDIS_URL": None,
+    # Keys and channels of several Counsel installations (or test runs) on one Redis.
+    "REDIS_PREFIX": "counsel:",
+    "UPLOAD_DIR": None,
+    "MAX_UPLOAD_MB": 20,
+    "STUN_URLS": [],
+    "TURN_URLS": [],
+    "TURN_SECRET": None,
+    "TURN_TTL": 86400,
+    "ALLOWED_ORIGINS": [],
+    "PRESENCE_GRACE_SECONDS": 60,
+    # The /ertc socket's tuning (docs/protocol.md): pings, frame size, flood guard, queue.
+    "ERTC_PING_INTERVAL": 5.0,
+    "ERTC_MAX_FRAME_BYTES": 65536,
+    "ERTC_BURST": 60,
+    "ERTC_RATE": 20.0,
+    "ERTC_QUEUE_SIZE": 256,
+    "ERTC_SEND_TIMEOUT": 8.0,
+    "MAX_SOCKETS_PER_WORKER": 4000,
+    "PROXY_HOPS": 0,
+    "HTTPS": False,
+    "DB_POOL_SIZE": 10,
+    "DB_MAX_OVERFLOW": 10,
+    "DB_POOL_TIMEOUT": 5,
+    "DB_LOCK_TIMEOUT_MS": 5000,
     "ADMIN_PAGE_SIZE": 25,
     "LOGIN_FAILURES_ALLOWED": 10,
     "LOGIN_THROTTLE_SECONDS": 300,
 }
+DEFAULTS.update(TUNABLES)
+
+_Reader = Callable[[str, Any], Any]
+_BY_TYPE: dict[type, _Reader] = {bool: _env_bool, int: _env_int, float: _env_float, list: _env_list}
+# How each tunable is read: by the type of its default (None and strings read as text).
+_READERS: dict[str, _Reader] = {name: _BY_TYPE.get(type(v), _env) for name, v in TUNABLES.items()}

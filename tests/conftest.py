@@ -28,7 +28,7 @@ def make_app(database_url: str, tmp_path, **overrides):
     config = {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "COUNSEL_UPLOAD_DIR": str(tmp_path / "uploads"),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": None,
     }

@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from counsel.accounts import users
+from counsel.accounts import signout, users
 from counsel.accounts.forms import LoginForm, RegisterForm
 from counsel.accounts.throttle import is_throttled
 from counsel.extensions import login_manager
@@ -92,9 +92,8 @@ def login():
 def logout():
     """End this login everywhere: the cookie, other tabs, and open call sockets."""
     user = current_user._get_current_object()
-    users.end_all_logins(user)
+    signout.log_out_everywhere(user)  # committed before the sockets are told to close
     current_app.extensions["counsel.relay"].disconnect_user(user.id)
-    audit.record("logout", "success", user_id=user.id)
     logout_user()
     session.clear()
     flash("You are logged out.", "info")

@@ -3,6 +3,7 @@
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from counsel.accounts.passwords import (
     MAX_LENGTH,
@@ -13,6 +14,7 @@ from counsel.accounts.passwords import (
 )
 from counsel.extensions import db
 from counsel.models import ExpertProfile, Role, User, new_login_token
+from counsel.uow import unit_of_work
 
 NAME_MAX = 100
 EMAIL_MAX = 254
@@ -80,17 +82,18 @@ def create_user(
         user.profile = ExpertProfile(
             display_name=user.name, specialty=specialty.strip(), bio=bio.strip()
         )
-    db.session.add(user)
-    _commit_new_user(email)
+    with unit_of_work() as session:
+        session.add(user)
+        _flush_new_user(session, email)
     return user
 
 
-def _commit_new_user(email: str) -> None:
+def _flush_new_user(session: Session, email: str) -> None:
     # Two registrations racing for one email: the unique index decides, the loser gets 409.
+    # Flushed here, not at the commit, so a caller's outer unit of work sees DuplicateEmail too.
     try:
-        db.session.commit()
+        session.flush()
     except IntegrityError as error:
-        db.session.rollback()
         raise DuplicateEmail(email) from error
 
 
@@ -102,8 +105,8 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.active:
         return None
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-        db.session.commit()
+        with unit_of_work():
+            user.password_hash = hash_password(password)
     return user
 
 
@@ -120,8 +123,8 @@ def load_login(login_id: str) -> User | None:
 
 def end_all_logins(user: User) -> None:
     """Rotate the login token: every cookie of this user stops working."""
-    user.login_token = new_login_token()
-    db.session.commit()
+    with unit_of_work():
+        user.login_token = new_login_token()
 
 
 def experts() -> list[User]:

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from counsel.accounts import users
 from counsel.accounts.auth import safe_next
-from counsel.admin import queries
+from counsel.admin import actions, queries
 from counsel.admin.forms import ExpertForm
 from counsel.extensions import db
 from counsel.models import Role, Status, User
@@ -65,10 +65,9 @@ def experts():
     if not form.validate_on_submit():
         return _experts_page(form, 400 if request.method == "POST" else 200)
     try:
-        user = users.create_user(
+        user = actions.create_expert(
             form.email.data,
             form.name.data,
-            Role.EXPERT,
             form.password.data,
             specialty=form.specialty.data or "",
             bio=form.bio.data or "",
@@ -76,7 +75,6 @@ def experts():
     except users.AccountError as error:
         form[error.field].errors.append(error.message)
         return _experts_page(form, error.status)
-    audit.record("admin.create_expert", "success", f"user:{user.id}")
     flash(f"Expert account created for {user.email}.", "info")
     return redirect(url_for(".experts"))
 
@@ -102,10 +100,8 @@ def disable_user(user_id: int):
     user = _user_or_404(user_id)
     if user.id == current_user.id:
         abort(409, "You cannot disable your own account.")
-    user.active = False
-    users.end_all_logins(user)  # commits; every cookie of this user stops working
+    actions.disable_user(user)  # committed before the sockets are told to close
     current_app.extensions["counsel.relay"].disconnect_user(user.id)
-    audit.record("admin.disable_user", "success", f"user:{user.id}")
     flash(f"{user.name} is disabled and logged out everywhere.", "info")
     return _back()
 
@@ -114,8 +110,6 @@ def disable_user(user_id: int):
 def enable_user(user_id: int):
     """Let a disabled account log in again."""
     user = _user_or_404(user_id)
-    user.active = True
-    db.session.commit()
-    audit.record("admin.enable_user", "success", f"user:{user.id}")
+    actions.enable_user(user)
     flash(f"{user.name} can log in again.", "info")
     return _back()

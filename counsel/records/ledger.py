@@ -1,8 +1,10 @@
 """The session ledger: every persisted room event, numbered by a per-session `seq`.
 
-An entry is committed before anyone is sent it. `seq` comes from one atomic
-`UPDATE ... SET last_seq = last_seq + 1 ... RETURNING last_seq` in the same transaction as the
-insert, so two writers can never take the same number and a failed write leaves no gap used.
+An entry is committed before anyone is sent it: `append` is the service and owns its unit of
+work (counsel/uow.py), so it refuses to run inside another one that would commit later. `seq`
+comes from one atomic `UPDATE ... SET last_seq = last_seq + 1 ... RETURNING last_seq` in the
+same transaction as the insert, so two writers can never take the same number and a failed
+write leaves no gap used.
 """
 
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from counsel.extensions import db
 from counsel.models import ROOM_OPEN_STATUSES, CounselingSession, LedgerEntry, as_utc, utcnow
+from counsel.uow import in_unit_of_work, unit_of_work
 
 SERVER = "server"
 
@@ -112,19 +115,22 @@ def append(
     built from the values, as an ORM object would be flushed and then reloaded after the commit
     expired it.
     """
+    _must_commit_now()
     try:
-        values = _values(session_id, actor, type_, payload, user_id, client_id)
-        db.session.execute(insert(LedgerEntry).values(**values))
-        if also is not None:
-            also()
-        db.session.commit()
-    except SessionClosed:
-        db.session.rollback()
-        raise
-    except SQLAlchemyError as error:
-        db.session.rollback()
+        with unit_of_work() as session:
+            values = _values(session_id, actor, type_, payload, user_id, client_id)
+            session.execute(insert(LedgerEntry).values(**values))
+            if also is not None:
+                also()
+    except SQLAlchemyError as error:  # rolled back by the unit of work, seq included
         raise NotSaved(type(error).__name__) from error
     return to_wire(LedgerEntry(**values))
+
+
+def _must_commit_now() -> None:
+    """Refuse to run inside another unit of work: it would delay the commit past the send."""
+    if in_unit_of_work():
+        raise RuntimeError("ledger.append commits its entry itself; call it outside unit_of_work()")
 
 
 def find_txt(session_id: int, actor: str, client_id: str) -> dict[str, Any] | None:

@@ -6,9 +6,9 @@ from flask import Blueprint, abort, current_app, jsonify, request, send_file, ur
 from flask_login import current_user, login_required
 
 from counsel.extensions import db
-from counsel.models import ROOM_OPEN_STATUSES, CounselingSession, Role, SharedFile, User
+from counsel.models import ROOM_OPEN_STATUSES, CounselingSession, Role, SharedFile
 from counsel.records import audit
-from counsel.room import filenames, filetypes, uploads
+from counsel.room import filenames, filetypes, sharing, uploads
 from counsel.sessions.access import deny, participant_session
 from counsel.web.api import json_login_required
 
@@ -24,7 +24,11 @@ DOWNLOAD_HEADERS = {
 
 
 def _folder() -> Path:
-    return uploads.upload_folder(current_app.config["COUNSEL_UPLOAD_DIR"])
+    """The upload folder; an app built from a mapping without UPLOAD_DIR has none."""
+    configured = current_app.config["UPLOAD_DIR"]
+    if not configured:
+        raise RuntimeError("UPLOAD_DIR is not configured (COUNSEL_UPLOAD_DIR)")
+    return uploads.upload_folder(configured)
 
 
 def _limit() -> int:
@@ -38,27 +42,6 @@ def _receive(session_id: int, incoming) -> uploads.Received:
     except uploads.UploadRefused as refused:
         audit.record("file-upload", f"refused-{refused.status}", f"session:{session_id}")
         abort(refused.status, refused.message)
-
-
-def _save(cs: CounselingSession, user: User, name: str, received: uploads.Received) -> SharedFile:
-    """The database row of a stored file; the file goes again if the row cannot be saved."""
-    shared = SharedFile(
-        session_id=cs.id,
-        uploader_id=user.id,
-        original_name=name,
-        stored_name=received.stored_name,
-        mime=received.mime,
-        size=received.size,
-        sha256=received.sha256,
-    )
-    try:
-        db.session.add(shared)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        uploads.discard(_folder(), received.stored_name)
-        raise
-    return shared
 
 
 def describe(shared: SharedFile) -> dict:
@@ -84,8 +67,7 @@ def upload(session_id: int):
         abort(400, "The upload was empty or incomplete. Choose a file and try again.")
     received = _receive(session_id, incoming)
     name = filenames.display_name(incoming.filename, received.mime)
-    shared = _save(cs, current_user, name, received)
-    audit.record("file-upload", "stored", f"file:{shared.id}")
+    shared = sharing.share(cs, current_user, name, received, _folder())
     current_app.logger.info(
         "file %s stored in session %s (%s, %d bytes)", shared.id, cs.id, shared.mime, shared.size
     )

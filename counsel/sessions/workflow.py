@@ -7,9 +7,11 @@ cannot both win, on SQLite or PostgreSQL.
 from dataclasses import dataclass
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from counsel.extensions import db
 from counsel.models import CounselingSession, Role, Status, StatusChange, User, utcnow
+from counsel.uow import unit_of_work
 
 
 class WorkflowError(Exception):
@@ -19,6 +21,10 @@ class WorkflowError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+class _LostRace(Exception):
+    """The conditional update matched no row: another action changed the status first."""
 
 
 @dataclass(frozen=True)
@@ -47,10 +53,10 @@ def request_session(member: User, expert_id: int, topic: str) -> CounselingSessi
     if not 1 <= len(topic) <= 200:
         raise WorkflowError(400, "Please give a topic of 1 to 200 characters.")
     session = CounselingSession(member_id=member.id, expert_id=expert.id, topic=topic)
-    db.session.add(session)
-    db.session.flush()
-    db.session.add(StatusChange(session_id=session.id, status=Status.REQUESTED, actor_id=member.id))
-    db.session.commit()
+    with unit_of_work() as work:
+        work.add(session)
+        work.flush()
+        work.add(StatusChange(session_id=session.id, status=Status.REQUESTED, actor_id=member.id))
     return session
 
 
@@ -74,17 +80,30 @@ def apply(session: CounselingSession, user: User, action: str) -> None:
 def _conditional_update(
     session: CounselingSession, sources: tuple[Status, ...], values: dict, actor_id: int | None
 ) -> None:
-    result = db.session.execute(
+    """Move the session from one of `sources` and record the change, in one unit of work."""
+    try:
+        with unit_of_work() as work:
+            _update_or_lose(work, session.id, sources, values)
+            change = StatusChange(session_id=session.id, status=values["status"], actor_id=actor_id)
+            work.add(change)
+    except _LostRace:
+        # Rolled back (with anything staged for it), so the status read here is the current one.
+        message = f"This session is {session.status}: that is no longer possible."
+        raise WorkflowError(409, message) from None
+    db.session.refresh(session)
+
+
+def _update_or_lose(
+    work: Session, session_id: int, sources: tuple[Status, ...], values: dict
+) -> None:
+    """The conditional UPDATE; raises _LostRace when the status was no longer one of `sources`."""
+    result = work.execute(
         update(CounselingSession)
-        .where(CounselingSession.id == session.id, CounselingSession.status.in_(sources))
+        .where(CounselingSession.id == session_id, CounselingSession.status.in_(sources))
         .values(**values)
     )
     if result.rowcount != 1:
-        db.session.rollback()
-        raise WorkflowError(409, f"This session is {session.status}: that is no longer possible.")
-    db.session.add(StatusChange(session_id=session.id, status=values["status"], actor_id=actor_id))
-    db.session.commit()
-    db.session.refresh(session)
+        raise _LostRace
 
 
 def mark_joined(session_id: int, role: Role) -> bool:

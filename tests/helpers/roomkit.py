@@ -84,7 +84,7 @@ def upload(
 
 def folder_contents(app) -> list[str]:
     """Every entry of the upload folder, partial files included."""
-    folder = Path(app.config["COUNSEL_UPLOAD_DIR"])
+    folder = Path(app.config["UPLOAD_DIR"])
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
@@ -135,7 +135,7 @@ def add_file(
 ) -> int:
     """Store a shared file directly (bytes in the upload folder, a row) and return its id."""
     stored = secrets.token_hex(16)
-    (upload_folder(app.config["COUNSEL_UPLOAD_DIR"]) / stored).write_bytes(data)
+    (upload_folder(app.config["UPLOAD_DIR"]) / stored).write_bytes(data)
     with app.app_context():
         row = SharedFile(
             session_id=session.id,

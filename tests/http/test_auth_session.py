@@ -93,10 +93,9 @@ def test_a_disabled_user_is_logged_out_on_the_next_request(app, client, member):
 
 
 @pytest.fixture
-def https_app(monkeypatch, tmp_path):
+def https_app(tmp_path):
     """The app as configured for serving behind TLS, with one member."""
-    monkeypatch.setenv("COUNSEL_HTTPS", "true")
-    app = make_app(f"sqlite:///{tmp_path / 'https.db'}", tmp_path)
+    app = make_app(f"sqlite:///{tmp_path / 'https.db'}", tmp_path, HTTPS=True)
     with app.app_context():
         db.session.add(
             User(email="h@example.test", name="H", role=Role.MEMBER, password_hash=PASSWORD_HASH)

@@ -109,7 +109,7 @@ def test_admin_downloads_are_audited_and_participant_ones_are_not(app, share, me
 
 def test_a_file_missing_from_disk_is_404(app, share, member):
     shared = share(SAMPLES["text/plain"])
-    for stored in Path(app.config["COUNSEL_UPLOAD_DIR"]).iterdir():
+    for stored in Path(app.config["UPLOAD_DIR"]).iterdir():
         stored.unlink()
     assert fetch(client_for(app, member), shared["url"]).status_code == 404
 
@@ -121,6 +121,6 @@ def test_anonymous_downloads_go_to_login(app, share):
 
 def test_uploads_live_outside_static_by_default(app, tmp_path):
     instance = tmp_path / "instance"
-    folder = Path(config.from_environment(str(instance))["COUNSEL_UPLOAD_DIR"])
+    folder = Path(config.from_environment(str(instance))["UPLOAD_DIR"])
     assert folder.is_relative_to(instance)
     assert not folder.resolve().is_relative_to(Path(app.static_folder).resolve())

@@ -21,7 +21,7 @@ def unreachable_database_app(database_url: str, tmp_path):
             "TESTING": True,
             "SECRET_KEY": "test",
             "SQLALCHEMY_DATABASE_URI": database_url,
-            "COUNSEL_UPLOAD_DIR": str(tmp_path / "uploads"),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
         }
     )
 

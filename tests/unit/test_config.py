@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from counsel import config, create_app
+from counsel import ROOT, config, create_app
 from counsel.extensions import db
 
 
@@ -27,8 +27,8 @@ def env(monkeypatch):
 def test_defaults_stay_on_this_machine(env, tmp_path):
     settings = config.from_environment(str(tmp_path))
     assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'counsel.db'}"
-    assert settings["COUNSEL_REDIS_URL"] is None
-    assert settings["COUNSEL_UPLOAD_DIR"] == str(tmp_path / "uploads")
+    assert settings["REDIS_URL"] is None
+    assert settings["UPLOAD_DIR"] == str(tmp_path / "uploads")
     assert settings["MAX_UPLOAD_MB"] == 20 and settings["TURN_TTL"] == 86400
     # No public STUN or TURN server unless the operator names one.
     assert settings["STUN_URLS"] == settings["TURN_URLS"] == []
@@ -54,8 +54,8 @@ def test_every_variable_is_read(env, tmp_path):
     )
     settings = config.from_environment(str(tmp_path))
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://counsel@db/counsel"
-    assert settings["COUNSEL_REDIS_URL"] == "redis://127.0.0.1:6379/3"
-    assert settings["COUNSEL_UPLOAD_DIR"] == "/srv/uploads"
+    assert settings["REDIS_URL"] == "redis://127.0.0.1:6379/3"
+    assert settings["UPLOAD_DIR"] == "/srv/uploads"
     assert settings["STUN_URLS"] == ["stun:turn.example.org:3478", "stun:other.example.org"]
     assert settings["TURN_URLS"] == ["turns:turn.example.org:5349"]
     assert (settings["TURN_SECRET"], settings["TURN_TTL"]) == ("s3cret", 600)
@@ -101,3 +101,68 @@ def test_the_app_uses_the_environment(env, tmp_path):
     assert Path(app.instance_path).is_dir()
     with app.app_context():
         db.engine.dispose()
+
+
+SAMPLES = {type(None): "text-value", str: "text-value", int: "7", float: "2.5", bool: "true"}
+PARSED = {type(None): "text-value", str: "text-value", int: 7, float: 2.5, bool: True}
+
+
+@pytest.mark.parametrize("name", sorted(config.TUNABLES))
+def test_every_tunable_is_read_from_its_variable(env, tmp_path, name):
+    kind = type(config.TUNABLES[name])
+    env(**{name: "a, b" if kind is list else SAMPLES[kind]})
+    expected = ["a", "b"] if kind is list else PARSED[kind]
+    assert config.from_environment(str(tmp_path))[name] == expected
+
+
+def test_every_tunable_is_in_the_readme_table():
+    readme = (ROOT / "README.md").read_text()
+    missing = [name for name in config.TUNABLES if f"| `COUNSEL_{name}` |" not in readme]
+    assert missing == []
+
+
+def refuse_key_files(monkeypatch) -> None:
+    """Make any attempt to read or write instance/secret_key fail the test."""
+
+    def refused(*_args):
+        raise AssertionError("a test app touched the secret key file")
+
+    monkeypatch.setattr(config, "load_secret_key", refused)
+    monkeypatch.setattr(config, "_create_key_file", refused)
+
+
+def listing(folder: Path) -> list[str] | None:
+    return sorted(path.name for path in folder.iterdir()) if folder.is_dir() else None
+
+
+def test_a_test_app_ignores_the_environment_and_writes_nothing(env, tmp_path, monkeypatch):
+    env(REDIS_URL="redis://192.0.2.1:6379/0", SECRET_KEY="from-the-environment", HTTPS="true")
+    env(MAX_UPLOAD_MB="1", DATABASE_URL="postgresql+psycopg://nobody@192.0.2.1/counsel")
+    refuse_key_files(monkeypatch)
+    instance = ROOT / "instance"
+    before = listing(instance)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'mapped.db'}"})
+    assert app.config["REDIS_URL"] is None
+    assert type(app.extensions["counsel.relay"]).__name__ == "LocalRelay"
+    secret_key = app.config["SECRET_KEY"]
+    assert secret_key != "from-the-environment" and len(secret_key) >= 40
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("mapped.db")
+    assert (app.config["MAX_UPLOAD_MB"], app.config["SESSION_COOKIE_NAME"]) == (20, "counsel")
+    assert listing(instance) == before
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_each_test_app_without_a_key_gets_its_own_ephemeral_one(env, monkeypatch):
+    refuse_key_files(monkeypatch)
+    first, second = create_app({}), create_app({})
+    assert first.config["SECRET_KEY"] != second.config["SECRET_KEY"]
+    assert first.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://"  # in memory: no file at all
+
+
+def test_derived_settings_follow_the_mapping_unless_it_sets_them(env):
+    app = create_app({"HTTPS": True, "MAX_UPLOAD_MB": 1, "REMEMBER_COOKIE_SECURE": False})
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-counsel"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is False  # set by the mapping itself
+    assert 1024 * 1024 < app.config["MAX_CONTENT_LENGTH"] < 2 * 1024 * 1024
