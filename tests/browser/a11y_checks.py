@@ -14,15 +14,18 @@ _BEHIND = """
 """
 
 # The focused element's outline (colour, width) and the colour it is drawn on; null on body.
+# A visually hidden input (the file picker) shows its focus on its label.
 FOCUS_RING = (
     """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
+  const active = document.activeElement;
+  if (!active || active === document.body) return null;
+  const hidden = active.getBoundingClientRect().width <= 1 && active.labels?.length;
+  const el = hidden ? active.labels[0] : active;
   const style = getComputedStyle(el);"""
     + _BEHIND
     + """
   const text = (el.textContent || el.name || "").trim().slice(0, 30);
-  return {id: `${el.tagName.toLowerCase()}#${el.id}.${text}`, ring: style.outlineColor,
+  return {id: `${el.tagName.toLowerCase()}#${active.id}.${text}`, ring: style.outlineColor,
           width: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
           behind: behind(el)};
 }"""

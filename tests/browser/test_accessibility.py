@@ -7,7 +7,14 @@ import pytest
 
 from counsel.extensions import db
 from counsel.models import CounselingSession, Role, Status, User
-from tests.browser.a11y_checks import FOCUS_RING, OBSCURED, SMALL_TARGETS, contrast, parse_rgb
+from tests.browser.a11y_checks import (
+    FOCUS_RING,
+    OBSCURED,
+    SMALL_TARGETS,
+    contrast,
+    hex_rgb,
+    parse_rgb,
+)
 from tests.browser.axe import assert_accessible
 from tests.browser.people import Person
 from tests.conftest import PASSWORD, PASSWORD_HASH
@@ -146,6 +153,8 @@ def test_room_in_every_state_has_no_serious_axe_violation(viewer, seeder):
     for each in (expert, member):
         each.wait_connected()
         assert_accessible(each.page, f"room, {each.who} connected")
+    member.page.set_viewport_size(PHONE)
+    assert_accessible(member.page, "room on a phone, member connected")
     # Enough lines for the log to scroll: a scroller must be reachable by keyboard.
     for n in range(1, 26):
         member.say(f"Line {n} for the record")
@@ -163,6 +172,15 @@ def test_room_in_every_state_has_no_serious_axe_violation(viewer, seeder):
     for each in (expert, member):
         each.page.wait_for_selector("#call-status[data-state=ended]")
         assert_accessible(each.page, f"room, {each.who} ended")
+    # What the call left behind: the member's summary and the admin's review of its ledger.
+    summary = viewer("member").page
+    summary.goto(f"/sessions/{session_id}/summary")
+    assert summary.text_content("#summary-chat").strip() == "25"
+    assert_accessible(summary, "summary of a real call")
+    review = viewer("admin").page
+    review.goto(f"/admin/sessions/{session_id}")
+    assert review.locator(".transcript .entry-txt").count() == 25
+    assert_accessible(review, "admin detail of a real call")
 
 
 def test_room_waiting_and_connecting_for_the_member(viewer, seeder):
@@ -199,26 +217,49 @@ def test_room_live_regions_and_toggles(call):
     expert.page.wait_for_selector("#remote-tile[data-camera=off][data-mic=off]")
 
 
+def tab_rings(page, limit: int = 40) -> list[dict]:
+    """Tab through the page (until it wraps round); each stop's ring and what is behind it."""
+    rings: list[dict] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        ring = page.evaluate(FOCUS_RING)
+        if ring is None or (rings and ring["id"] == rings[0]["id"]):
+            break
+        rings.append(ring)
+    return rings
+
+
+def weak_rings(rings: list[dict]) -> list[tuple[str, float]]:
+    """The stops whose ring is thinner than 2 px or under 3:1 against its background."""
+    measured = [(r, contrast(parse_rgb(r["ring"]), parse_rgb(r["behind"]))) for r in rings]
+    return [(r["id"], round(ratio, 2)) for r, ratio in measured if r["width"] < 2 or ratio < 3]
+
+
+def test_contrast_formula_gives_the_figures_of_the_issue():
+    white = hex_rgb("#ffffff")
+    assert round(contrast(hex_rgb("#8fc3bd"), white), 2) == 1.96
+    assert round(contrast(hex_rgb("#e0b3ae"), white), 2) == 1.87
+    assert round(contrast(hex_rgb("#000000"), white), 2) == 21
+
+
 @pytest.mark.parametrize(
     ("who", "path"), [(None, "/login"), ("member", "/"), ("admin", "/admin/experts")]
 )
 def test_focus_ring_is_visible_with_3_to_1_contrast(viewer, board, who, path):
     page = viewer(who).page
     page.goto(path)
-    rings = []
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        ring = page.evaluate(FOCUS_RING)
-        if ring is None or (rings and ring["id"] == rings[0]["id"]):
-            break
-        rings.append(ring)
+    rings = tab_rings(page)
     assert len(rings) > 3
-    weak = [
-        (r["id"], round(contrast(parse_rgb(r["ring"]), parse_rgb(r["behind"])), 2))
-        for r in rings
-        if r["width"] < 2 or contrast(parse_rgb(r["ring"]), parse_rgb(r["behind"])) < 3
-    ]
-    assert weak == [], weak
+    assert weak_rings(rings) == []
+
+
+def test_room_focus_ring_is_visible_with_3_to_1_contrast(call):
+    _, member, _ = call
+    rings = tab_rings(member.page)
+    assert {"button#camera-toggle", "input#chat-input", "label#file-input"} <= {
+        r["id"].split(".")[0] for r in rings
+    }
+    assert weak_rings(rings) == []
 
 
 def test_room_focus_is_never_under_the_controls_and_targets_are_big_enough(call):
