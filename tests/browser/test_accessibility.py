@@ -109,6 +109,25 @@ PAGES = [
 ]
 
 
+# GET routes that answer with something other than an HTML page of ours.
+NOT_PAGES = {"static", "files.download"}
+
+
+def test_every_page_of_the_app_is_checked(seeder):
+    """A new page must join PAGES (the room has its own tests): axe then checks it too."""
+    app = seeder.app
+    adapter = app.url_map.bind("localhost")
+    checked = {adapter.match(path.format(ended=1))[0] for _, path, _ in PAGES} | {"room.room"}
+    pages = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods
+        and rule.endpoint not in NOT_PAGES
+        and not getattr(app.view_functions[rule.endpoint], "json_errors", False)
+    }
+    assert pages - checked == set()
+
+
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["laptop", "phone"])
 @pytest.mark.parametrize(("who", "path", "name"), PAGES, ids=[p[2] for p in PAGES])
 def test_page_passes_axe_and_has_24px_targets(viewer, board, who, path, name, viewport):
