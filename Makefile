@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 FLASK := $(BIN)/flask --app app
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: run test test-fast test-browser lint format install install-test system-deps clean bench
 
@@ -42,18 +43,26 @@ test-fast: install-test
 
 # A fresh network namespace holds only a loopback device: no page can reach anything outside.
 # pytest exits 5 when it collects no test; that is not a failure here.
-test-browser: install-test system-deps
+test-browser: install-test system-deps $(AXE)
 	@if [ "$$(id -u)" -eq 0 ]; then ns="unshare -n"; else ns="unshare -rn"; fi; \
 	$$ns sh -c 'ip link set lo up && exec $(BIN)/pytest -m browser'; \
 	status=$$?; if [ $$status -eq 5 ]; then echo "no browser tests collected"; exit 0; fi; \
 	exit $$status
 
+# axe-core for the accessibility tests, pinned by tests/browser/package-lock.json; installed
+# here because the browser tests' namespace cannot reach the npm registry.
+$(AXE): tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+	touch $@
+
 # Debian packages the tests use: Chromium drives the browser tests (Playwright downloads no
-# browser of its own); redis-server runs the private Redis that outage tests stop and start.
+# browser of its own); redis-server runs the private Redis that outage tests stop and start;
+# npm installs axe-core.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium chromium-driver"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" -ne 0 ]; then \
 	    echo "The tests need Debian packages:$$missing (sudo apt-get install$$missing)"; \

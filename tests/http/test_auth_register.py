@@ -20,7 +20,8 @@ def register(client, **fields: str):
 
 def invalid_fields(page: str) -> set[str]:
     """Names of the inputs the page marks invalid (each followed by its error message)."""
-    return set(re.findall(r'<input aria-invalid="true"[^>]* name="(\w+)"[^>]*>\s*<small', page))
+    invalid = r'<input [^>]*aria-invalid="true"[^>]* name="(\w+)"[^>]*>\s*<small'
+    return set(re.findall(invalid, page))
 
 
 def accounts(app) -> list[User]:
