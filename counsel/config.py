@@ -3,13 +3,19 @@
 import os
 import secrets
 from pathlib import Path
+from typing import Any, overload
 
 from counsel.ertc import greenio
 
 ENV_PREFIX = "COUNSEL_"
 
 
+@overload
+def _env(name: str) -> str | None: ...
+@overload
+def _env(name: str, default: str) -> str: ...
 def _env(name: str, default: str | None = None) -> str | None:
+    """COUNSEL_<name> from the environment; unset or empty gives the default."""
     value = os.environ.get(ENV_PREFIX + name)
     return value if value not in (None, "") else default
 
@@ -131,7 +137,7 @@ def from_environment(instance_path: str) -> dict:
     }
 
 
-DEFAULTS = {
+DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

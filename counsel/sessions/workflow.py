@@ -5,8 +5,9 @@ cannot both win, on SQLite or PostgreSQL.
 """
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, Result, update
 
 from counsel.extensions import db
 from counsel.models import CounselingSession, Role, Status, StatusChange, User, utcnow
@@ -71,6 +72,11 @@ def apply(session: CounselingSession, user: User, action: str) -> None:
     _conditional_update(session, transition.sources, values, user.id)
 
 
+def _rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE matched (Session.execute is typed Result; DML returns CursorResult)."""
+    return cast(CursorResult[Any], result).rowcount
+
+
 def _conditional_update(
     session: CounselingSession, sources: tuple[Status, ...], values: dict, actor_id: int | None
 ) -> None:
@@ -79,7 +85,7 @@ def _conditional_update(
         .where(CounselingSession.id == session.id, CounselingSession.status.in_(sources))
         .values(**values)
     )
-    if result.rowcount != 1:
+    if _rowcount(result) != 1:
         db.session.rollback()
         raise WorkflowError(409, f"This session is {session.status}: that is no longer possible.")
     db.session.add(StatusChange(session_id=session.id, status=values["status"], actor_id=actor_id))
@@ -111,7 +117,7 @@ def mark_joined(session_id: int, role: Role) -> bool:
         .values(status=Status.LIVE, started_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if live.rowcount != 1:
+    if _rowcount(live) != 1:
         return False
     db.session.add(StatusChange(session_id=session_id, status=Status.LIVE, actor_id=None))
     return True
