@@ -16,7 +16,7 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from counsel.ertc import greenio
 
@@ -26,7 +26,12 @@ MEGABYTE = 1024 * 1024
 FORM_ENVELOPE_BYTES = 64 * 1024
 
 
+@overload
+def _env(name: str) -> str | None: ...
+@overload
+def _env(name: str, default: str) -> str: ...
 def _env(name: str, default: str | None = None) -> str | None:
+    """COUNSEL_<name> from the environment; unset or empty gives the default."""
     value = os.environ.get(ENV_PREFIX + name)
     return value if value not in (None, "") else default
 

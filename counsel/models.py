@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from counsel.extensions import db
+from counsel.db import Base
 
 
 def utcnow() -> datetime:
@@ -40,17 +40,17 @@ class Status(enum.StrEnum):
 ROOM_OPEN_STATUSES = (Status.ACCEPTED, Status.LIVE)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(100))
-    role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=16))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     login_token: Mapped[str] = mapped_column(String(64), default=new_login_token)
-    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     profile: Mapped["ExpertProfile | None"] = relationship(back_populates="user")
 
@@ -63,7 +63,7 @@ class User(UserMixin, db.Model):
         return self.active
 
 
-class ExpertProfile(db.Model):
+class ExpertProfile(Base):
     __tablename__ = "expert_profiles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
@@ -74,7 +74,7 @@ class ExpertProfile(db.Model):
     user: Mapped[User] = relationship(back_populates="profile")
 
 
-class CounselingSession(db.Model):
+class CounselingSession(Base):
     __tablename__ = "counseling_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,15 +82,15 @@ class CounselingSession(db.Model):
     expert_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     topic: Mapped[str] = mapped_column(String(200))
     status: Mapped[Status] = mapped_column(
-        db.Enum(Status, native_enum=False, length=16), default=Status.REQUESTED, index=True
+        Enum(Status, native_enum=False, length=16), default=Status.REQUESTED, index=True
     )
     last_seq: Mapped[int] = mapped_column(default=0)
     member_joined: Mapped[bool] = mapped_column(default=False)
     expert_joined: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
-    accepted_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
-    started_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
-    ended_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     end_reason: Mapped[str | None] = mapped_column(String(500))
 
@@ -117,20 +117,20 @@ class CounselingSession(db.Model):
         return None
 
 
-class StatusChange(db.Model):
+class StatusChange(Base):
     __tablename__ = "status_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("counseling_sessions.id"), index=True)
-    status: Mapped[Status] = mapped_column(db.Enum(Status, native_enum=False, length=16))
+    status: Mapped[Status] = mapped_column(Enum(Status, native_enum=False, length=16))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     session: Mapped[CounselingSession] = relationship(back_populates="history")
     actor: Mapped[User | None] = relationship()
 
 
-class LedgerEntry(db.Model):
+class LedgerEntry(Base):
     """One persisted event of a session's room, in the order everyone sees it."""
 
     __tablename__ = "ledger_entries"
@@ -147,10 +147,10 @@ class LedgerEntry(db.Model):
     type: Mapped[str] = mapped_column(String(16))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     client_id: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class SharedFile(db.Model):
+class SharedFile(Base):
     __tablename__ = "shared_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,19 +161,19 @@ class SharedFile(db.Model):
     mime: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     uploader: Mapped[User] = relationship()
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Base):
     """Who did what, when, with which result, from where. Never holds counseling content."""
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_action_at", "action", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(String(200), default="")

@@ -1,42 +1,26 @@
 """Shared fixtures: an app on a file database, users and sessions made by factories."""
 
-import contextlib
-import os
-import re
-import uuid
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
 
-from counsel import create_app
-from counsel.accounts.passwords import hash_password
 from counsel.extensions import db as _db
 from counsel.models import CounselingSession, ExpertProfile, Role, Status, User
+from tests.helpers.apps import make_app
+from tests.helpers.forms import login
+from tests.helpers.people import PASSWORD_HASH
+from tests.helpers.services import (
+    POSTGRES_SERVER_URL,
+    REDIS_TEST_URL,
+    fresh_postgres_database,
+    reachable_postgres,
+    service_missing,
+)
 
-PASSWORD = "correct horse battery"
-# Hashing with Argon2 is deliberately slow; tests share one hash.
-PASSWORD_HASH = hash_password(PASSWORD)
-CSRF_PATTERN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-
-def make_app(database_url: str, tmp_path, **overrides):
-    """An app with a fresh schema, CSRF on, uploads in tmp_path."""
-    config = {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "SECRET_KEY": "test-secret",
-        "SERVER_NAME": None,
-    }
-    config.update(overrides)
-    app = create_app(config)
-    with app.app_context():
-        _db.create_all()
-    return app
+# The /ertc room fixtures (people, new_session, connect, pair) serve tests/ws and tests/multi,
+# each on the `stack` its own conftest defines.
+pytest_plugins = ["tests.helpers.room_fixtures"]
 
 
 @pytest.fixture
@@ -132,23 +116,6 @@ def create_session(app) -> Callable[..., CounselingSession]:
     return _create
 
 
-def csrf_token(client, path: str = "/login") -> str:
-    """Scrape a CSRF token for this client's session from a page."""
-    page = client.get(path, follow_redirects=True).get_data(as_text=True)
-    match = CSRF_PATTERN.search(page)
-    assert match, f"no csrf token on {path}"
-    return match.group(1)
-
-
-def login(client, user: User, password: str = PASSWORD):
-    """Log a test client in through the real form."""
-    response = client.post(
-        "/login", data={"email": user.email, "password": password, "csrf_token": csrf_token(client)}
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return response
-
-
 @pytest.fixture
 def login_as(client):
     """login_as(user) logs the shared test client in and returns it."""
@@ -161,19 +128,6 @@ def login_as(client):
 
 
 # --- PostgreSQL and Redis: the production services, tested here too ----------------------------
-
-POSTGRES_SERVER_URL = os.environ.get(
-    "COUNSEL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432"
-)
-REDIS_TEST_URL = os.environ.get("COUNSEL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def service_missing(name: str, error: Exception) -> None:
-    """Skip a test whose service is unreachable; under CI that is a failure, never a skip."""
-    reason = f"{name} is unreachable ({type(error).__name__}: {error})".strip()
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run every {name} test", pytrace=False)
-    pytest.skip(reason)
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -195,29 +149,6 @@ def postgres_server() -> Iterator[Engine]:
         "PostgreSQL",
         connect_args={"connect_timeout": 3},
     )
-
-
-def reachable_postgres(url: Any, label: str, **options: Any) -> Iterator[Engine]:
-    """An AUTOCOMMIT engine that answered a connect (else skip, or fail under CI)."""
-    engine = create_engine(url, isolation_level="AUTOCOMMIT", **options)
-    try:
-        engine.connect().close()
-    except OperationalError as error:
-        engine.dispose()
-        service_missing(label, error)
-    yield engine
-    engine.dispose()
-
-
-@contextlib.contextmanager
-def fresh_postgres_database(server: Engine) -> Iterator[str]:
-    """The URL of a new, uniquely named PostgreSQL database, dropped afterwards."""
-    name = f"counsel_test_{uuid.uuid4().hex[:16]}"
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.url.set(database=name).render_as_string(hide_password=False)
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ def _flush_new_user(session: Session, email: str) -> None:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, else None (in the same time either way)."""
     user = find_by_email(email)
-    if not verify_password(user.password_hash if user else None, password):
+    if not verify_password(user.password_hash if user else None, password) or user is None:
         return None
     if not user.active:
         return None

@@ -101,7 +101,7 @@ def _file_response(shared: SharedFile):
 def download(file_id: int):
     """The bytes of a shared file, for the session's two people and admins."""
     shared = _file_or_404(file_id)
-    cs = db.session.get(CounselingSession, shared.session_id)
+    cs = db.session.get_one(CounselingSession, shared.session_id)
     is_admin = current_user.role is Role.ADMIN
     if not is_admin and cs.role_of(current_user.id) is None:
         deny(f"file:{file_id}")

@@ -1,5 +1,7 @@
 """Who may see what: session lookups that answer 404 or 403 and audit the refusals."""
 
+from typing import NoReturn
+
 from flask import abort
 from flask_login import current_user
 
@@ -16,7 +18,7 @@ def session_or_404(session_id: int) -> CounselingSession:
     return session
 
 
-def deny(target: str, message: str = "You do not have access to this.") -> None:
+def deny(target: str, message: str = "You do not have access to this.") -> NoReturn:
     """Audit a refused access and answer 403."""
     audit.record("access", "denied", target)
     abort(403, message)

@@ -5,8 +5,9 @@ cannot both win, on SQLite or PostgreSQL.
 """
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, Result, update
 from sqlalchemy.orm import Session
 
 from counsel.extensions import db
@@ -77,6 +78,11 @@ def apply(session: CounselingSession, user: User, action: str) -> None:
     _conditional_update(session, transition.sources, values, user.id)
 
 
+def _rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE matched (Session.execute is typed Result; DML returns CursorResult)."""
+    return cast(CursorResult[Any], result).rowcount
+
+
 def _conditional_update(
     session: CounselingSession, sources: tuple[Status, ...], values: dict, actor_id: int | None
 ) -> None:
@@ -102,7 +108,7 @@ def _update_or_lose(
         .where(CounselingSession.id == session_id, CounselingSession.status.in_(sources))
         .values(**values)
     )
-    if result.rowcount != 1:
+    if _rowcount(result) != 1:
         raise _LostRace
 
 
@@ -130,7 +136,7 @@ def mark_joined(session_id: int, role: Role) -> bool:
         .values(status=Status.LIVE, started_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if live.rowcount != 1:
+    if _rowcount(live) != 1:
         return False
     db.session.add(StatusChange(session_id=session_id, status=Status.LIVE, actor_id=None))
     return True

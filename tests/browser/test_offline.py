@@ -18,8 +18,8 @@ import pytest
 from counsel.extensions import db
 from counsel.models import LedgerEntry
 from tests.browser.netcut import local_table_after_our_rules
-from tests.browser.people import Person
 from tests.browser.proxy import Forwarder
+from tests.helpers.browser import Person
 from tests.helpers.live import LiveServer, free_port
 
 pytestmark = pytest.mark.browser

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from tests.browser.conftest import GRACE_SECONDS, start_call
 from tests.browser.netcut import media_path_cut
+from tests.helpers.calls import GRACE_SECONDS, start_call
 
 pytestmark = pytest.mark.browser
 

@@ -10,11 +10,13 @@ from collections.abc import Iterator
 import pytest
 
 from counsel.extensions import db
-from tests.browser.conftest import PEOPLE, Seeder
-from tests.browser.people import Person
-from tests.conftest import PASSWORD, fresh_postgres_database, make_app, reachable_postgres
+from tests.helpers.apps import make_app
+from tests.helpers.browser import Person
+from tests.helpers.calls import PEOPLE, Seeder
 from tests.helpers.live import LiveServer
-from tests.multi.topology import RedisServer, new_prefix, redis_env, servers
+from tests.helpers.people import PASSWORD
+from tests.helpers.services import fresh_postgres_database, reachable_postgres
+from tests.helpers.topology import RedisServer, new_prefix, redis_env, servers
 
 pytestmark = pytest.mark.browser
 

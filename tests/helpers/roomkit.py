@@ -13,7 +13,8 @@ import pytest
 from counsel.extensions import db
 from counsel.models import AuditEvent, SharedFile
 from counsel.room.uploads import upload_folder
-from tests.conftest import csrf_token, login, make_app
+from tests.helpers.apps import make_app
+from tests.helpers.forms import login
 
 
 def app_fixture(**overrides):
@@ -35,12 +36,6 @@ def client_for(app, user=None):
     if user is not None:
         login(client, user)
     return client
-
-
-def token_for(client, logged_in: bool = True) -> str:
-    """A CSRF token of this client's session, scraped from a page that has one."""
-    # Every page of a logged-in user, even a 404 and whatever the role, has the logout form.
-    return csrf_token(client, "/no-such-page" if logged_in else "/login")
 
 
 BOUNDARY = "----counselTestBoundary7MA4YWxkTrZu0gW"

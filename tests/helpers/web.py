@@ -4,17 +4,12 @@ from flask import Flask
 
 from counsel.extensions import db
 from counsel.models import CounselingSession, StatusChange, User
-from tests.conftest import csrf_token
-
-
-def page_token(client) -> str:
-    """A CSRF token of this client's session, from whatever page "/" leads to."""
-    return csrf_token(client, "/")
+from tests.helpers.forms import csrf_token
 
 
 def post(client, path: str, token: str | None = None, **data):
     """POST a form the way the page would, with this client's own token unless one is given."""
-    data["csrf_token"] = page_token(client) if token is None else token
+    data["csrf_token"] = csrf_token(client, "/") if token is None else token
     return client.post(path, data=data)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from counsel.extensions import db
 from counsel.models import CounselingSession, LedgerEntry, SharedFile, Status
-from tests.conftest import login
+from tests.helpers.forms import login
 from tests.helpers.roomkit import audit_events
 from tests.helpers.web import post
 

@@ -6,7 +6,8 @@ from counsel.accounts.users import find_by_email
 from counsel.ertc.relay import LocalRelay
 from counsel.extensions import db
 from counsel.models import Role, User
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.helpers.forms import csrf_token, login
+from tests.helpers.people import PASSWORD
 from tests.helpers.roomkit import audit_events
 from tests.helpers.web import load, post, snapshot
 

@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 
 from counsel.extensions import db
 from counsel.models import User
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.helpers.forms import csrf_token, login
+from tests.helpers.people import PASSWORD
 
 NEW_MEMBER = {"name": "Nia", "email": "nia@example.com", "password": "a long password"}
 

@@ -12,7 +12,8 @@ from counsel.accounts.auth import LOGIN_FAILED
 from counsel.accounts.passwords import hash_password
 from counsel.extensions import db
 from counsel.models import AuditEvent, Role
-from tests.conftest import CSRF_PATTERN, PASSWORD, csrf_token, login
+from tests.helpers.forms import CSRF_PATTERN, csrf_token, login
+from tests.helpers.people import PASSWORD
 
 
 def post_login(client, email: str, password: str = PASSWORD, **extra: str):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from counsel.extensions import db
 from counsel.models import Role, User
-from tests.conftest import csrf_token
+from tests.helpers.forms import csrf_token
 
 GOOD = {"name": "Nia Newcomer", "email": "nia@example.com", "password": "a long password"}
 

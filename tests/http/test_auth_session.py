@@ -5,7 +5,9 @@ from sqlalchemy import update
 
 from counsel.extensions import db
 from counsel.models import Role, User
-from tests.conftest import CSRF_PATTERN, PASSWORD, PASSWORD_HASH, csrf_token, login, make_app
+from tests.helpers.apps import make_app
+from tests.helpers.forms import CSRF_PATTERN, csrf_token, login
+from tests.helpers.people import PASSWORD, PASSWORD_HASH
 
 COOKIE = "counsel"
 

@@ -7,7 +7,8 @@ from sqlalchemy import select, update
 from counsel.accounts.auth import THROTTLED
 from counsel.extensions import db
 from counsel.models import AuditEvent, utcnow
-from tests.conftest import PASSWORD, csrf_token
+from tests.helpers.forms import csrf_token
+from tests.helpers.people import PASSWORD
 
 LIMIT = 10
 

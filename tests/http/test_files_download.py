@@ -7,7 +7,8 @@ from urllib.parse import unquote
 import pytest
 
 from counsel import config
-from tests.helpers.roomkit import SAMPLES, audit_events, client_for, tiny_png, token_for, upload
+from tests.helpers.forms import ANY_PAGE, csrf_token
+from tests.helpers.roomkit import SAMPLES, audit_events, client_for, tiny_png, upload
 
 DISPOSITION = re.compile(
     r"^(inline|attachment); filename=\"([A-Za-z0-9._ -]+)\"; filename\*=UTF-8''([A-Za-z0-9%._~-]+)$"
@@ -23,7 +24,7 @@ def s1(create_session, member, expert):
 def share(app, s1, member):
     """share(data, name) uploads as the member and returns the JSON description."""
     client = client_for(app, member)
-    token = token_for(client)
+    token = csrf_token(client, ANY_PAGE)
 
     def _share(data: bytes, name: str = "file.bin") -> dict:
         response = upload(client, s1.id, data, name, token=token)

@@ -7,6 +7,7 @@ import pytest
 
 from counsel.extensions import db
 from counsel.models import AuditEvent, SharedFile, Status
+from tests.helpers.forms import ANY_PAGE, csrf_token
 from tests.helpers.roomkit import (
     SAMPLES,
     app_fixture,
@@ -16,7 +17,6 @@ from tests.helpers.roomkit import (
     post_body,
     tiny_png,
     tiny_zip,
-    token_for,
 )
 from tests.helpers.roomkit import upload as post_file
 
@@ -34,7 +34,7 @@ def s1(create_session, member, expert):
 def mc(app, member):
     """The member's client and CSRF token."""
     client = client_for(app, member)
-    return client, token_for(client)
+    return client, csrf_token(client, ANY_PAGE)
 
 
 def send(mc, s1, data, name="note.txt", content_type="application/octet-stream"):
@@ -172,7 +172,7 @@ def test_upload_without_a_valid_csrf_token_changes_nothing(
     tokens = {
         "none": None,
         "garbage": "nope",
-        "other-user": token_for(client_for(app, other_member)),
+        "other-user": csrf_token(client_for(app, other_member), ANY_PAGE),
     }
     response = post_file(client, s1.id, SAMPLES["text/plain"], token=tokens[token_kind])
     assert response.status_code == 400

@@ -5,8 +5,8 @@ import time
 import pytest
 
 from counsel.models import Status
+from tests.helpers.ice import SECRET, expected_credential
 from tests.helpers.roomkit import app_fixture, client_for
-from tests.unit.test_ice import SECRET, expected_credential
 
 TURN_CONFIG = {
     "STUN_URLS": ["stun:turn.counsel.test:3478"],

@@ -3,7 +3,7 @@
 import pytest
 
 from counsel.models import Role, Status
-from tests.conftest import login
+from tests.helpers.forms import login
 from tests.helpers.web import post, snapshot
 
 ROLES = ["anonymous", "member", "other_member", "expert", "other_expert", "admin"]

@@ -4,9 +4,9 @@ import pytest
 
 from counsel.extensions import db
 from counsel.models import CounselingSession, Role, Status, StatusChange
-from tests.conftest import login
+from tests.helpers.forms import csrf_token, login
 from tests.helpers.roomkit import audit_events
-from tests.helpers.web import load, page_token, post, snapshot
+from tests.helpers.web import load, post, snapshot
 
 
 def _statuses(app, session_id: int) -> list[Status]:
@@ -174,7 +174,7 @@ def test_csrf_missing_or_foreign_token_is_refused(
     client, stranger = app.test_client(), app.test_client()
     login(client, actor)
     login(stranger, other_member)
-    foreign = page_token(stranger)
+    foreign = csrf_token(stranger, "/")
     data = {"expert_id": expert.id, "topic": "Sleep"}
     before = snapshot(app)
     for token in ("", foreign, "garbage"):

@@ -1,20 +1,14 @@
 """Two servers on a fresh PostgreSQL database and a private Redis these tests may stop.
 
-The room fixtures (people, new_session, connect, pair) are the /ertc suite's own; here the
-member's socket is on the first server and the expert's on the second.
+The room fixtures (people, new_session, connect, pair) are the /ertc suite's own
+(tests/helpers/room_fixtures.py); here the member's socket is on the first server and the
+expert's on the second.
 """
 
 import pytest
 
-from tests.multi.topology import RedisServer, new_prefix
-from tests.ws.conftest import (  # noqa: F401 - fixtures shared with the /ertc suite
-    Stack,
-    connect,
-    new_session,
-    pair,
-    people,
-    two_server_stack,
-)
+from tests.helpers.stack import Stack, two_server_stack
+from tests.helpers.topology import RedisServer, new_prefix
 
 
 @pytest.fixture(scope="package")

@@ -7,8 +7,8 @@ import urllib.error
 import urllib.request
 
 from tests.helpers.live import LiveServer
-from tests.multi.topology import kill_worker
-from tests.ws.client import Peer
+from tests.helpers.topology import kill_worker
+from tests.helpers.wsclient import Peer
 
 
 def ledger_after(server: LiveServer, cookie: str, session_id: int, after: int) -> list[dict]:

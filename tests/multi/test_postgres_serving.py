@@ -7,8 +7,8 @@ from pathlib import Path
 
 from counsel import config
 from counsel.extensions import db
-from tests.conftest import login
-from tests.ws.test_ledger import hold_write_lock
+from tests.helpers.forms import login
+from tests.helpers.stack import hold_write_lock
 
 
 def test_a_write_waiting_for_a_lock_does_not_stall_the_worker(stack, connect, new_session, pair):

@@ -12,8 +12,8 @@ from counsel.ertc.pubsub import Publisher, connect
 from counsel.ertc.redis_relay import RedisRelay
 from counsel.extensions import db
 from counsel.models import LedgerEntry
-from tests.multi.fakes import FakeConn
-from tests.multi.topology import RedisServer, drop_keys, new_prefix
+from tests.helpers.fakes import FakeConn
+from tests.helpers.topology import RedisServer, drop_keys, new_prefix
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import urllib.request
 import pytest
 import websocket
 
-from tests.multi.topology import redis_env, worker_pids
-from tests.ws.client import Peer, open_socket
-from tests.ws.conftest import server_for
+from tests.helpers.stack import server_for
+from tests.helpers.topology import redis_env, worker_pids
+from tests.helpers.wsclient import Peer, open_socket
 
 
 @pytest.fixture

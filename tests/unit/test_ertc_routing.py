@@ -9,27 +9,7 @@ from counsel.ertc.handlers import HANDLERS, Context, dispatch
 from counsel.ertc.relay import LocalRelay
 from counsel.extensions import db
 from counsel.models import CounselingSession, LedgerEntry, SharedFile, Status
-
-
-class FakeConn:
-    """What the relay and handlers need from a Connection; records what it is sent."""
-
-    def __init__(self, session_id: int, role: str, user_id: int):
-        self.session_id, self.role, self.user_id = session_id, role, user_id
-        self.frames: list[dict] = []
-        self.closed: tuple[int, str] | None = None
-
-    def send(self, frame: dict) -> bool:
-        self.frames.append(frame)
-        return True
-
-    deliver = send
-
-    def close(self, code: int, text: str = "", why: str | None = "closed") -> None:
-        self.closed = self.closed or (code, why)
-
-    def errors(self) -> list[str]:
-        return [f["code"] for f in self.frames if f.get("event") == "error"]
+from tests.helpers.fakes import FakeConn
 
 
 @pytest.fixture

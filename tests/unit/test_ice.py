@@ -1,20 +1,10 @@
 """ICE servers: configured STUN, TURN with coturn REST credentials, never a default server."""
 
-import base64
-import hashlib
-import hmac
-
 import pytest
 
 from counsel.room.ice import ice_servers, turn_credentials
+from tests.helpers.ice import SECRET, expected_credential
 from tests.helpers.roomkit import client_for
-
-SECRET = "turn-shared-secret-Qx81-never-in-a-page"
-
-
-def expected_credential(username: str) -> str:
-    mac = hmac.new(SECRET.encode(), username.encode(), hashlib.sha1).digest()
-    return base64.b64encode(mac).decode()
 
 
 def test_credentials_follow_the_coturn_rest_scheme():

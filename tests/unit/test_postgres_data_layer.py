@@ -25,7 +25,7 @@ from counsel.models import (
     as_utc,
 )
 from counsel.sessions import workflow
-from tests.conftest import PASSWORD_HASH
+from tests.helpers.people import PASSWORD_HASH
 
 
 def add_user(role: Role, email: str) -> User:

@@ -7,7 +7,7 @@ import websocket
 
 from counsel.extensions import db
 from counsel.models import AuditEvent, Status
-from tests.ws.client import open_socket, raw_upgrade
+from tests.helpers.wsclient import open_socket, raw_upgrade
 
 
 def refused(stack, session_id, cookie=None, origin="own", after=None) -> int:

@@ -8,7 +8,7 @@ socket once, none twice and none missing.
 import threading
 from collections import Counter
 
-from tests.ws.conftest import ledger_rows
+from tests.helpers.stack import ledger_rows
 
 SESSIONS = 12
 LINES = 3

@@ -3,7 +3,7 @@
 import json
 import time
 
-from tests.ws.client import raw_upgrade
+from tests.helpers.wsclient import raw_upgrade
 
 BIG_SDP = "v=0\r\n" + "a=x-padding:" + "p" * 49_000 + "\r\n"
 

@@ -1,12 +1,8 @@
 """Chat persistence: commit before delivery, server-set fields, dedupe, replay, no gaps."""
 
-import sqlite3
 import threading
-import time
 
-from sqlalchemy import create_engine, text
-
-from tests.ws.conftest import ledger_rows
+from tests.helpers.stack import hold_write_lock, ledger_rows
 
 
 def txt_rows(stack, session_id):
@@ -112,29 +108,6 @@ def test_two_hundred_lines_with_reconnects_have_gapless_seq(stack, connect, new_
             # One worker delivers in commit order. Across workers the peer's lines come later
             # than a socket's own acknowledgements, so clients order by seq (docs/scaling.md).
             assert seqs == sorted(seqs)
-
-
-def hold_write_lock(stack, session_id: int, seconds: float, held: threading.Event) -> None:
-    """Keep the database's write lock from another connection, like a stuck writer would:
-    SQLite's whole-file lock, or on PostgreSQL the session's row (every ledger write takes it).
-    """
-    url = stack.app.config["SQLALCHEMY_DATABASE_URI"]
-    if stack.on_sqlite:
-        connection = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
-        connection.execute("BEGIN IMMEDIATE")
-        held.set()
-        time.sleep(seconds)
-        connection.execute("ROLLBACK")
-        connection.close()
-        return
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        lock = "SELECT id FROM counseling_sessions WHERE id = :id FOR UPDATE"
-        connection.execute(text(lock), {"id": session_id})
-        held.set()
-        time.sleep(seconds)
-        connection.rollback()
-    engine.dispose()
 
 
 def test_locked_database_gives_not_saved_and_nothing_relayed(stack, pair):

@@ -7,8 +7,9 @@ import websocket
 
 from counsel.extensions import db
 from counsel.models import CounselingSession, Role, Status
-from tests.ws.client import login_cookie, open_socket, post_form
-from tests.ws.conftest import add_user, ledger_rows
+from tests.helpers.people import add_user
+from tests.helpers.stack import ledger_rows
+from tests.helpers.wsclient import login_cookie, open_socket, post_form
 
 
 def load_session(stack, session_id) -> CounselingSession:

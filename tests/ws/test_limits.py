@@ -8,8 +8,8 @@ import time
 
 import websocket
 
-from tests.ws.conftest import ledger_rows
-from tests.ws.test_relay import CANDIDATE
+from tests.helpers.samples import CANDIDATE
+from tests.helpers.stack import ledger_rows
 
 
 def padded_txt(total_bytes: int, pad_char: str = "a") -> str:

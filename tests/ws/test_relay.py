@@ -5,8 +5,8 @@ import pytest
 from counsel.extensions import db
 from counsel.models import SharedFile
 from tests.helpers.samples import CANDIDATE, SDP
-from tests.ws.client import Closed
-from tests.ws.conftest import ledger_rows
+from tests.helpers.stack import ledger_rows
+from tests.helpers.wsclient import Closed
 
 
 @pytest.mark.parametrize(

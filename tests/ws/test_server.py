@@ -9,8 +9,8 @@ import urllib.request
 import pytest
 import websocket
 
-from tests.ws.client import Peer, open_socket, upgrade_request
-from tests.ws.conftest import Stack, ledger_rows, server_for
+from tests.helpers.stack import Stack, ledger_rows, server_for
+from tests.helpers.wsclient import Peer, open_socket, upgrade_request
 
 
 @pytest.fixture(scope="module")

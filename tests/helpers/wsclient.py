@@ -5,7 +5,6 @@ import contextlib
 import http.cookiejar
 import json
 import os
-import re
 import socket
 import struct
 import time
@@ -17,9 +16,8 @@ from typing import Any
 
 import websocket
 
-from tests.conftest import PASSWORD
-
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+from tests.helpers.forms import token_in
+from tests.helpers.people import PASSWORD
 
 
 @dataclass(frozen=True)
@@ -34,7 +32,7 @@ def login_cookie(base_url: str, email: str, password: str = PASSWORD) -> str:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     with opener.open(base_url + "/login", timeout=10) as response:
-        token = CSRF.search(response.read().decode()).group(1)
+        token = token_in(response.read().decode(), "/login")
     form = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
     with opener.open(base_url + "/login", data=form.encode(), timeout=10) as response:
         response.read()
@@ -47,7 +45,7 @@ def post_form(base_url: str, cookie: str, path: str) -> int:
     """POST a form with the CSRF token of the logged-in dashboard; returns the status."""
     headers = {"Cookie": cookie}
     with urllib.request.urlopen(urllib.request.Request(base_url + "/", headers=headers)) as page:
-        token = CSRF.search(page.read().decode()).group(1)
+        token = token_in(page.read().decode(), "/")
     data = urllib.parse.urlencode({"csrf_token": token}).encode()
     request = urllib.request.Request(base_url + path, data=data, headers=headers)
     opener = urllib.request.build_opener(NoRedirect)

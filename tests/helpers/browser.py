@@ -1,4 +1,4 @@
-"""One person in a browser context, and what the tests read from their room page."""
+"""One person in a browser context (tests/browser), and what the tests read from their room page."""
 
 import contextlib
 import time

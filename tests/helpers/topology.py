@@ -1,6 +1,6 @@
 """Two Counsel servers on one PostgreSQL and one Redis, and a private Redis to stop and start.
 
-The /ertc protocol tests run on this topology too (tests/ws/conftest.py): the member's socket
+The /ertc protocol tests run on this topology too (tests/helpers/stack.py): the member's socket
 on one server, the expert's on the other, so everything between them crosses Redis.
 """
 
