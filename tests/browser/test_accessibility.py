@@ -16,8 +16,8 @@ from tests.browser.a11y_checks import (
     parse_rgb,
 )
 from tests.browser.axe import assert_accessible
-from tests.browser.people import Person
-from tests.conftest import PASSWORD, PASSWORD_HASH
+from tests.helpers.browser import Person
+from tests.helpers.people import PASSWORD, PASSWORD_HASH
 
 pytestmark = pytest.mark.browser
 

@@ -5,9 +5,9 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.browser.a11y_checks import FOCUS_RING
-from tests.browser.conftest import PEOPLE
-from tests.browser.people import Person
-from tests.conftest import PASSWORD
+from tests.helpers.browser import Person
+from tests.helpers.calls import PEOPLE
+from tests.helpers.people import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from counsel.extensions import db
 from counsel.models import AuditEvent, Role, User
 from counsel.records import audit
 from counsel.uow import unit_of_work
-from tests.conftest import PASSWORD_HASH
+from tests.helpers.people import PASSWORD_HASH
 
 
 class Boom(Exception):

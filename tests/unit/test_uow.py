@@ -7,7 +7,7 @@ from counsel.extensions import db
 from counsel.models import CounselingSession, Role, Status, User
 from counsel.records import ledger
 from counsel.uow import UnitOfWorkAborted, in_unit_of_work, released, unit_of_work
-from tests.conftest import PASSWORD_HASH
+from tests.helpers.people import PASSWORD_HASH
 
 
 class Boom(Exception):
