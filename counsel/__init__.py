@@ -26,10 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
 
-    from counsel import cli, extensions, health, logs
+    from counsel import cli, ertc, extensions, health, logs
     from counsel.accounts import auth
     from counsel.admin import views as admin_views
-    from counsel.ertc import endpoint, relay
     from counsel.room import files
     from counsel.room import views as room_views
     from counsel.sessions import views as session_views
@@ -45,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.csrf.init_app(app)
     extensions.sock.init_app(app)
     auth.init_app(app)
-    relay.init_app(app)
+    ertc.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     for blueprint in (
@@ -55,7 +54,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin_views.bp,
         files.bp,
         health.bp,
-        endpoint.bp,
     ):
         app.register_blueprint(blueprint)
     if app.config["PROXY_HOPS"]:

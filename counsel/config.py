@@ -4,8 +4,6 @@ import os
 import secrets
 from pathlib import Path
 
-from counsel.ertc import greenio
-
 ENV_PREFIX = "COUNSEL_"
 
 
@@ -140,13 +138,6 @@ DEFAULTS = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     # Statement parameters hold chat text: never let them into error messages or logs.
     "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, "pool_pre_ping": True},
-    # The route's greenlet reads the socket itself (counsel/ertc/reader.py, docs/performance.md)
-    "SOCK_SERVER_OPTIONS": {
-        "ping_interval": 5,
-        "max_message_size": 65536,
-        "thread_class": greenio.IdleThread,
-        "event_class": greenio.NoEvent,
-    },
     "ADMIN_PAGE_SIZE": 25,
     "LOGIN_FAILURES_ALLOWED": 10,
     "LOGIN_THROTTLE_SECONDS": 300,

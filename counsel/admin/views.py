@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from counsel import ertc
 from counsel.accounts import users
 from counsel.accounts.auth import safe_next
 from counsel.admin import queries
@@ -104,7 +105,7 @@ def disable_user(user_id: int):
         abort(409, "You cannot disable your own account.")
     user.active = False
     users.end_all_logins(user)  # commits; every cookie of this user stops working
-    current_app.extensions["counsel.relay"].disconnect_user(user.id)
+    ertc.get_relay().disconnect_user(user.id)
     audit.record("admin.disable_user", "success", f"user:{user.id}")
     flash(f"{user.name} is disabled and logged out everywhere.", "info")
     return _back()

@@ -6,7 +6,7 @@ from typing import Any
 
 
 class FakeConn:
-    """The part of counsel.ertc.connection.Connection a relay uses, recording frames."""
+    """The part of counsel.ertc.transport.connection.Connection a relay uses, recording frames."""
 
     def __init__(self, session_id: int, role: str, user_id: int = 1):
         self.id = uuid.uuid4().hex

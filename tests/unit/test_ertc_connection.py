@@ -13,7 +13,8 @@ import time
 import pytest
 from wsproto.connection import ConnectionState
 
-from counsel.ertc.connection import TIMEOUT, Connection
+from counsel.ertc.protocol import TIMEOUT
+from counsel.ertc.transport.connection import Connection
 
 
 class ServerSide:
