@@ -1,7 +1,7 @@
 """The life of one /ertc socket: join, the receive loop, leave.
 
 Every exception is caught here: one escaping the flask-sock route under gunicorn's gevent
-worker would make gunicorn read from a socket simple-websocket still owns (docs/scaling.md).
+worker would make gunicorn read from a socket simple-websocket still owns.
 Each event uses a short database session, removed right after, never one held open.
 """
 

@@ -26,6 +26,7 @@ from counsel.ertc.protocol import (
     PING_TIMEOUT_TEXT,
     POLICY_VIOLATION,
     TIMEOUT,
+    peer_of,
 )
 from counsel.ertc.transport import internals
 from counsel.ertc.transport.framing import encode
@@ -95,7 +96,7 @@ class Connection:
 
     @property
     def peer_role(self) -> str:
-        return "expert" if self.role == "member" else "member"
+        return peer_of(self.role)
 
     @property
     def closing(self) -> bool:
