@@ -6,14 +6,13 @@ the vocabulary in `protocol`. Code outside uses only `init_app`, `get_relay`, `d
 `counsel.ertc.protocol`.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
-if TYPE_CHECKING:
-    from counsel.ertc.relay import Relay
+from counsel.ertc.current import RELAY_KEY, get_relay
 
-RELAY_KEY = "counsel.relay"  # gunicorn.conf.py finds the relay here at SIGTERM
+__all__ = ["RELAY_KEY", "describe", "get_relay", "init_app"]
 
 
 def init_app(app: Flask) -> None:
@@ -28,11 +27,6 @@ def init_app(app: Flask) -> None:
     callbacks.register(relay, app)
     app.extensions[RELAY_KEY] = relay
     app.register_blueprint(endpoint.bp)
-
-
-def get_relay() -> "Relay":
-    """This app's relay."""
-    return current_app.extensions[RELAY_KEY]
 
 
 def describe(kind: str, payload: dict[str, Any]) -> str | None:

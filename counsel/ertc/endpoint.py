@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from counsel.ertc import get_relay
+from counsel.ertc.current import get_relay
 from counsel.ertc.serve import serve
 from counsel.ertc.transport.connection import Connection
 from counsel.ertc.transport.limits import FloodGuard
