@@ -29,6 +29,7 @@ class ServerSide:
         self.ws = type("State", (), {"state": ConnectionState.OPEN})()
         self.input_buffer: list = []
         self.connected = True
+        self.pong_received = True  # the heartbeat reads it
 
     def close(self, code: int, text: str | None) -> None:
         self.ws.state = ConnectionState.LOCAL_CLOSING
