@@ -96,31 +96,33 @@ FINDINGS = """## Serving notes behind these numbers (measured on this machine)
   and a subscriber read more), so two workers with a core each would relay about 1.8x one
   worker; that is an extrapolation, not a measurement: it needs a machine with at least three
   cores, or the generator on another machine.
-- **Where a socket's memory goes.** The bare flask-sock relay (`bench/bare_relay.py`) holds
-  41.5 KiB per socket under gevent: the route's greenlet, simple-websocket's reader greenlet
-  with its Event, wsproto, the socket; one more parked greenlet per socket costs about
-  13.5 KiB. Counsel keeps neither a writer nor a reader greenlet per socket. Whoever queues a
-  frame for an idle socket writes it at once with a non-blocking `os.write`; only when the
-  socket's buffer is full does a short-lived writer take the rest (under the 8 s send timeout)
-  and exit (`counsel/ertc/connection.py`). The route's own greenlet reads its socket
-  (`counsel/ertc/reader.py`): simple-websocket's reader thread is never started and its Event
-  is a no-op (`counsel/ertc/greenio.py`, in `SOCK_SERVER_OPTIONS`), and the wait for input has
-  no timer: one heartbeat per worker (`counsel/ertc/heartbeat.py`, a wheel of 500 steps per
-  ping interval) sends the pings and ends the wait of a socket whose pong is missing by
-  shutting its reading side. Measured at 1000 rooms (paced, fresh server, one worker, SQLite):
-  67.1 KiB per socket with both greenlets, 49.3 without the writer, 37.5 without the reader.
+- **Where a socket's memory goes.** The bare flask-sock relay (`bench/bare_relay.py`) holds 41.5
+  KiB per socket under gevent: the route's greenlet, simple-websocket's reader greenlet with its
+  Event, wsproto, the socket; one more parked greenlet per socket costs about 13.5 KiB. Counsel
+  keeps neither a writer nor a reader greenlet per socket. Whoever queues a frame for an idle
+  socket writes it at once with a non-blocking `os.write`; only when the socket's buffer is full
+  does a short-lived writer take the rest (under the 8 s send timeout) and exit
+  (`counsel/ertc/transport/connection.py`). The route's own greenlet reads its socket
+  (`counsel/ertc/transport/reader.py`): simple-websocket's reader thread is never started and
+  its Event is a no-op (`counsel/ertc/transport/greenio.py`, in `SOCK_SERVER_OPTIONS`), and the
+  wait for input has no timer: one heartbeat per worker (`counsel/ertc/transport/heartbeat.py`,
+  a wheel of 500 steps per ping interval) sends the pings and ends the wait of a socket whose
+  pong is missing by shutting its reading side. Measured at 1000 rooms (paced, fresh server, one
+  worker, SQLite): 67.1 KiB per socket with both greenlets, 49.3 without the writer, 37.5
+  without the reader.
 - **Where a relayed frame's time goes.** In-process, per signaling frame of about 200 bytes:
-  wsproto parses a client frame in 17 µs; `counsel/ertc/inbound.py` unmasks and decodes the
-  plain case (one final masked text frame, the nearly universal one) in 2.5 µs and gives pings,
-  pongs and, for good, anything unusual to wsproto whole (a Hypothesis test checks it against
-  wsproto alone over random streams and chunkings). orjson reads a frame in 0.4 µs (the json
-  module 2.2) and writes one in 0.16 µs (3.2); `counsel/ertc/framing.py` frames it. Validation
-  and routing take about 6 µs. What is left is the gevent hub and the system calls (a `recv`
-  and a `write` per frame). Closed loop, 1000 rooms, one worker on one core, on the machine of
-  this run, the same load generator: 8.0k to 9.4k messages/s with the reader greenlet, 10.1k to
-  12.3k reading in the route's greenlet without a timer per wait, 12.8k to 15.5k with the
-  inbound fast path, 15.2k to 18.3k with orjson (short runs vary by about 15 % here).
-  Connecting is database-bound: the admission checks, then one transaction that commits
-  `joined` with the participant's joined flag (and the live transition), then the replay read;
-  the join used to take two write transactions and an ORM load, and with two workers on
-  PostgreSQL the pool then ran dry during a connect burst (583 of 1000 rooms ready; now all)."""
+  wsproto parses a client frame in 17 µs; `counsel/ertc/transport/splitter.py` unmasks and
+  decodes the plain case (one final masked text frame, the nearly universal one) in 2.5 µs and
+  gives pings, pongs and, for good, anything unusual to wsproto whole (a Hypothesis test checks
+  it against wsproto alone over random streams and chunkings). orjson reads a frame in 0.4 µs
+  (the json module 2.2) and writes one in 0.16 µs (3.2); `counsel/ertc/transport/framing.py`
+  frames it. Validation and routing take about 6 µs. What is left is the gevent hub and the
+  system calls (a `recv` and a `write` per frame). Closed loop, 1000 rooms, one worker on one
+  core, on the machine of this run, the same load generator: 8.0k to 9.4k messages/s with the
+  reader greenlet, 10.1k to 12.3k reading in the route's greenlet without a timer per wait,
+  12.8k to 15.5k with the inbound fast path, 15.2k to 18.3k with orjson (short runs vary by
+  about 15 % here). Connecting is database-bound: the admission checks, then one transaction
+  that commits `joined` with the participant's joined flag (and the live transition), then the
+  replay read; the join used to take two write transactions and an ORM load, and with two
+  workers on PostgreSQL the pool then ran dry during a connect burst (583 of 1000 rooms ready;
+  now all)."""

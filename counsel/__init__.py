@@ -31,12 +31,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(settings.from_environment(app.instance_path))
     else:
         app.config.from_mapping(settings.from_mapping(config))
-    _old_relay_names(app)
 
-    from counsel import cli, extensions, health, logs
+    from counsel import cli, ertc, extensions, health, logs
     from counsel.accounts import auth
     from counsel.admin import views as admin_views
-    from counsel.ertc import endpoint, relay
     from counsel.room import files
     from counsel.room import views as room_views
     from counsel.sessions import views as session_views
@@ -52,7 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     extensions.csrf.init_app(app)
     extensions.sock.init_app(app)
     auth.init_app(app)
-    relay.init_app(app)
+    ertc.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     for blueprint in (
@@ -62,7 +60,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         admin_views.bp,
         files.bp,
         health.bp,
-        endpoint.bp,
     ):
         app.register_blueprint(blueprint)
     if app.config["PROXY_HOPS"]:
@@ -70,9 +67,3 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # Flask's documented way to wrap the WSGI app; its stubs type wsgi_app as a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
-
-
-def _old_relay_names(app: Flask) -> None:
-    """Until counsel/ertc/relay.py reads REDIS_URL and REDIS_PREFIX, give it the old names."""
-    app.config.setdefault("COUNSEL_REDIS_URL", app.config["REDIS_URL"])
-    app.config.setdefault("COUNSEL_REDIS_PREFIX", app.config["REDIS_PREFIX"])

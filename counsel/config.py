@@ -18,8 +18,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, overload
 
-from counsel.ertc import greenio
-
 ENV_PREFIX = "COUNSEL_"
 MEGABYTE = 1024 * 1024
 # Room for the multipart envelope around the largest allowed file.
@@ -175,13 +173,6 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     # Statement parameters hold chat text: never let them into error messages or logs.
     "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, "pool_pre_ping": True},
-    # The route's greenlet reads the socket itself (counsel/ertc/reader.py, docs/performance.md)
-    "SOCK_SERVER_OPTIONS": {
-        "ping_interval": 5,
-        "max_message_size": 65536,
-        "thread_class": greenio.IdleThread,
-        "event_class": greenio.NoEvent,
-    },
 }
 
 # The tunables: each is read from COUNSEL_<NAME> and listed in README.md's table.

@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from counsel import ertc
 from counsel.extensions import db
 from counsel.web.errors import json_endpoint
 
@@ -24,7 +25,7 @@ def _database_ok() -> bool:
 @json_endpoint
 def healthz():
     """JSON status of the parts; 503 naming the failing part."""
-    relay = current_app.extensions["counsel.relay"]
+    relay = ertc.get_relay()
     parts = {"db": "ok" if _database_ok() else "down", "relay": "ok" if relay.healthy() else "down"}
     healthy = all(value == "ok" for value in parts.values())
     return jsonify({"status": "ok" if healthy else "degraded", **parts}), 200 if healthy else 503

@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,6 +15,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
+from counsel import ertc
 from counsel.accounts import signout, users
 from counsel.accounts.forms import LoginForm, RegisterForm
 from counsel.accounts.throttle import is_throttled
@@ -93,7 +93,7 @@ def logout():
     """End this login everywhere: the cookie, other tabs, and open call sockets."""
     user = current_user._get_current_object()
     signout.log_out_everywhere(user)  # committed before the sockets are told to close
-    current_app.extensions["counsel.relay"].disconnect_user(user.id)
+    ertc.get_relay().disconnect_user(user.id)
     logout_user()
     session.clear()
     flash("You are logged out.", "info")

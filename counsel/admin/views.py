@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from counsel import ertc
 from counsel.accounts import users
 from counsel.accounts.auth import safe_next
 from counsel.admin import actions, queries
@@ -101,7 +102,7 @@ def disable_user(user_id: int):
     if user.id == current_user.id:
         abort(409, "You cannot disable your own account.")
     actions.disable_user(user)  # committed before the sockets are told to close
-    current_app.extensions["counsel.relay"].disconnect_user(user.id)
+    ertc.get_relay().disconnect_user(user.id)
     flash(f"{user.name} is disabled and logged out everywhere.", "info")
     return _back()
 

@@ -10,10 +10,10 @@ from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from counsel.ertc.connection import Connection
-from counsel.ertc.limits import FloodGuard
-from counsel.ertc.relay import get_relay
+from counsel.ertc.current import get_relay
 from counsel.ertc.serve import serve
+from counsel.ertc.transport.connection import Connection
+from counsel.ertc.transport.limits import FloodGuard
 from counsel.extensions import db, sock
 from counsel.models import ROOM_OPEN_STATUSES
 from counsel.records import audit

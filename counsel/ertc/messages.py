@@ -1,9 +1,9 @@
-"""Parse and validate one client frame of the /ertc protocol (CONTRACT section 4).
+"""The pieces of validating a client frame: decoding, the field checks, one schema per type.
 
-`parse(text)` never raises: it returns a `Message` holding only the contract's fields, with the
-right types, or an `Invalid` naming the error code. Anything else a client adds (`from`, `seq`,
-`ts`, unknown keys) is dropped here, so nothing outside the schema can reach the relay or the
-ledger.
+A schema takes the decoded object and returns only the protocol's fields for its type, with
+the right types, or raises `FieldError`. Anything else a client adds (`from`, `seq`, `ts`,
+unknown keys) is dropped here, so nothing outside the schema can reach the relay or the ledger.
+`registry.parse` puts them together (docs/protocol.md).
 """
 
 import json
@@ -14,7 +14,8 @@ from typing import Any
 
 import orjson
 
-MAX_FRAME_BYTES = 65536
+from counsel.ertc.protocol import BAD_JSON
+
 MAX_SDP_CHARS = 50_000
 MAX_TEXT_CHARS = 4000
 MAX_CLIENT_ID_CHARS = 64
@@ -77,14 +78,16 @@ def _optional(value: Any, check: Callable[[Any], Any]) -> Any:
     return None if value is None else check(value)
 
 
-def _sdp(body: dict) -> dict:
+def sdp(body: dict) -> dict:
+    """An offer's or answer's fields."""
     sdp = _string(body.get("sdp"), "sdp", 1, MAX_SDP_CHARS)
     if not SDP_PATTERN.fullmatch(sdp):
         raise FieldError("sdp is not a session description.")
     return {"sdp": sdp}
 
 
-def _candidate(body: dict) -> dict:
+def candidate(body: dict) -> dict:
+    """A candidate's fields: an RTCIceCandidateInit, or null for the end of candidates."""
     if "candidate" not in body:
         raise FieldError("candidate is required (null ends the candidates).")
     init = body["candidate"]
@@ -109,49 +112,42 @@ def _candidate(body: dict) -> dict:
     }
 
 
-def _txt(body: dict) -> dict:
+def txt(body: dict) -> dict:
+    """A chat line's fields."""
     return {
         "text": _string(body.get("text"), "text", 1, MAX_TEXT_CHARS),
-        "client_id": _client_id(body),
+        "client_id": client_id(body),
     }
 
 
-def _client_id(body: dict) -> str:
+def client_id(body: dict) -> str:
+    """A TXT's client_id, checked."""
     return _string(body.get("client_id"), "client_id", 1, MAX_CLIENT_ID_CHARS)
 
 
-def _cam(body: dict) -> dict:
+def cam(body: dict) -> dict:
+    """Camera and microphone state."""
     return {
         "video": _boolean(body.get("video"), "video"),
         "audio": _boolean(body.get("audio"), "audio"),
     }
 
 
-def _file(body: dict) -> dict:
+def file(body: dict) -> dict:
+    """The id of a file this sender uploaded."""
     return {"file_id": _integer(body.get("file_id"), "file_id", 1, MAX_INT)}
 
 
-def _end(body: dict) -> dict:
+def end(body: dict) -> dict:
+    """An END's optional reason."""
     reason = _optional(body.get("reason"), lambda v: _string(v, "reason", 0, MAX_REASON_CHARS))
     return {} if reason is None else {"reason": reason}
-
-
-SCHEMAS: dict[str, Callable[[dict], dict]] = {
-    "offer": _sdp,
-    "answer": _sdp,
-    "candidate": _candidate,
-    "TXT": _txt,
-    "CAM": _cam,
-    "FILE": _file,
-    "END": _end,
-}
-SERVER_ONLY = frozenset({"SYS"})
 
 
 def decode(text: str | bytes) -> dict | Invalid:
     """The JSON object of a frame, or Invalid("bad-json")."""
     if not isinstance(text, str):
-        return Invalid("bad-json", "Frames must be text holding one JSON object.")
+        return Invalid(BAD_JSON, "Frames must be text holding one JSON object.")
     try:
         body = orjson.loads(text)
     except orjson.JSONDecodeError:
@@ -159,7 +155,7 @@ def decode(text: str | bytes) -> dict | Invalid:
         if isinstance(body, Invalid):
             return body
     if not isinstance(body, dict):
-        return Invalid("bad-json", "The frame must be a JSON object.")
+        return Invalid(BAD_JSON, "The frame must be a JSON object.")
     return body
 
 
@@ -168,33 +164,4 @@ def _strict_json(text: str) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
-        return Invalid("bad-json", "The frame is not valid JSON.")
-
-
-def parse(text: str | bytes) -> Message | Invalid:
-    """Validate one frame into a Message with only the contract's fields, or an Invalid."""
-    body = decode(text)
-    if isinstance(body, Invalid):
-        return body
-    kind = body.get("type")
-    if not isinstance(kind, str):
-        return Invalid("unknown-type", "The frame needs a string type.")
-    if kind in SERVER_ONLY:
-        return Invalid("not-allowed", f"Only the server sends {kind}.")
-    schema = SCHEMAS.get(kind)
-    if schema is None:
-        return Invalid("unknown-type", "Unknown message type.")
-    try:
-        return Message(kind, schema(body))
-    except FieldError as error:
-        return Invalid("bad-field", str(error), _known_client_id(kind, body))
-
-
-def _known_client_id(kind: str, body: dict) -> str | None:
-    """A TXT's client_id when it is itself valid, so the sender can match the error."""
-    if kind != "TXT":
-        return None
-    try:
-        return _client_id(body)
-    except FieldError:
-        return None
+        return Invalid(BAD_JSON, "The frame is not valid JSON.")

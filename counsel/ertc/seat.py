@@ -11,9 +11,22 @@ from typing import Any
 
 from flask import current_app
 
-from counsel.ertc.connection import CLOSED, ENDED, REPLACED, TIMEOUT, Connection
-from counsel.ertc.handlers import sys_frame
+from counsel.ertc.protocol import (
+    CLOSED,
+    ENDED,
+    JOINED,
+    LEFT,
+    MEMBER,
+    REPLACED,
+    REPLACED_EVENT,
+    SYS,
+    TIMEOUT,
+    WELCOME,
+    peer_of,
+    sys_frame,
+)
 from counsel.ertc.relay import Relay
+from counsel.ertc.transport.connection import Connection
 from counsel.extensions import db
 from counsel.models import Role
 from counsel.records import ledger
@@ -27,7 +40,7 @@ def _notice(
 ) -> dict[str, Any]:
     """Commit a SYS entry about this seat, with what `also` writes (NotSaved, SessionClosed)."""
     payload = {"event": event, "role": conn.role}
-    return ledger.append(conn.session_id, ledger.SERVER, "SYS", payload, also=also)
+    return ledger.append(conn.session_id, ledger.SERVER, SYS, payload, also=also)
 
 
 def _arrive(conn: Connection) -> dict[str, Any]:
@@ -38,7 +51,7 @@ def _arrive(conn: Connection) -> dict[str, Any]:
         nonlocal live
         live = workflow.mark_joined(conn.session_id, Role(conn.role))
 
-    joined = _notice(conn, "joined", also=flag_joined)
+    joined = _notice(conn, JOINED, also=flag_joined)
     if live:
         log.info("ertc: session=%s is live", conn.session_id)
     return joined
@@ -47,9 +60,9 @@ def _arrive(conn: Connection) -> dict[str, Any]:
 def welcome(conn: Connection, relay: Relay, last_seq: int) -> dict[str, Any]:
     """The first frame a socket receives."""
     return sys_frame(
-        "welcome",
+        WELCOME,
         role=conn.role,
-        polite=conn.role == "member",
+        polite=conn.role == MEMBER,
         peer_present=relay.is_present(conn.session_id, conn.peer_role),
         last_seq=last_seq,
         grace=current_app.config["PRESENCE_GRACE_SECONDS"],
@@ -68,7 +81,7 @@ def join(conn: Connection, relay: Relay, after: int) -> None:
     """
     replaced = None
     if relay.is_present(conn.session_id, conn.role):
-        replaced = _notice(conn, "replaced")
+        replaced = _notice(conn, REPLACED_EVENT)
     joined = _arrive(conn)  # committed: the replay is read in a transaction begun after attach
     relay.attach(conn, replaced)
     last_seq = ledger.last_seq(conn.session_id)
@@ -90,12 +103,11 @@ def announce_left(relay: Relay, session_id: int, role: str, reason: str) -> None
     """Persist `left` for a seat and tell the other seat (also when its worker died)."""
     try:
         left = ledger.append(
-            session_id, ledger.SERVER, "SYS", {"event": "left", "role": role, "reason": reason}
+            session_id, ledger.SERVER, SYS, {"event": LEFT, "role": role, "reason": reason}
         )
     except ledger.SessionClosed:
         return
     except ledger.NotSaved:
-        left = sys_frame("left", role=role, reason=reason)  # presence matters even so
-    peer_role = "expert" if role == "member" else "member"
-    relay.send_to(session_id, peer_role, left)
+        left = sys_frame(LEFT, role=role, reason=reason)  # presence matters even so
+    relay.send_to(session_id, peer_of(role), left)
     log.info("ertc: session=%s %s left (%s)", session_id, role, reason)

@@ -1,28 +1,35 @@
 """The life of one /ertc socket: join, the receive loop, leave.
 
 Every exception is caught here: one escaping the flask-sock route under gunicorn's gevent
-worker would make gunicorn read from a socket simple-websocket still owns (SERVING_NOTES 5).
+worker would make gunicorn read from a socket simple-websocket still owns.
 Each event uses a short database session, removed right after, never one held open.
 """
 
 import logging
 import traceback
 
-from simple_websocket import ConnectionClosed
-
-from counsel.ertc.connection import Connection
-from counsel.ertc.handlers import Context, dispatch
-from counsel.ertc.limits import FloodGuard, Verdict
+from counsel.ertc.context import Context
+from counsel.ertc.protocol import (
+    DATABASE_BUSY_TEXT,
+    INTERNAL_ERROR,
+    MESSAGE_TOO_BIG,
+    NORMAL_CLOSURE,
+    POLICY_VIOLATION,
+    SERVER_ERROR_TEXT,
+    SESSION_OVER_TEXT,
+    TOO_BIG_TEXT,
+    TOO_FAST,
+    TOO_FAST_TEXT,
+)
+from counsel.ertc.registry import dispatch
 from counsel.ertc.relay import Relay
 from counsel.ertc.seat import join, leave
+from counsel.ertc.transport.connection import Connection, ConnectionClosed
+from counsel.ertc.transport.limits import FloodGuard, Verdict
 from counsel.extensions import db
 from counsel.records import ledger
 
 log = logging.getLogger(__name__)
-
-POLICY_VIOLATION = 1008
-MESSAGE_TOO_BIG = 1009
-INTERNAL_ERROR = 1011
 
 
 def serve(conn: Connection, relay: Relay, after: int, guard: FloodGuard) -> None:
@@ -35,7 +42,7 @@ def serve(conn: Connection, relay: Relay, after: int, guard: FloodGuard) -> None
         pass
     except Exception as error:  # noqa: BLE001 - see the module docstring
         _log_failure("socket failed", conn, error)
-        conn.close(INTERNAL_ERROR, "server error")
+        conn.close(INTERNAL_ERROR, SERVER_ERROR_TEXT)
     finally:
         db.session.remove()
     _leave(conn, relay)
@@ -58,9 +65,9 @@ def _join_or_close(conn: Connection, relay: Relay, after: int) -> None:
     try:
         join(conn, relay, after)
     except ledger.SessionClosed:
-        conn.close(1000, "session over")
+        conn.close(NORMAL_CLOSURE, SESSION_OVER_TEXT)
     except ledger.NotSaved:
-        conn.close(INTERNAL_ERROR, "database busy, reconnect")
+        conn.close(INTERNAL_ERROR, DATABASE_BUSY_TEXT)
 
 
 def _leave(conn: Connection, relay: Relay) -> None:
@@ -92,9 +99,9 @@ def _receive_loop(ctx: Context, guard: FloodGuard) -> None:
 
 def _refuse(ctx: Context, verdict: Verdict) -> None:
     if verdict is Verdict.WARN:
-        ctx.error("too-fast", "Slow down: messages are being dropped.")
+        ctx.error(TOO_FAST, "Slow down: messages are being dropped.")
     elif verdict is Verdict.FLOOD:
         log.warning("ertc: flooding socket closed session=%s role=%s", ctx.session_id, ctx.role)
-        ctx.conn.close(POLICY_VIOLATION, "too fast")
+        ctx.conn.close(POLICY_VIOLATION, TOO_FAST_TEXT)
     elif verdict is Verdict.TOO_BIG:
-        ctx.conn.close(MESSAGE_TOO_BIG, "Message is too big")
+        ctx.conn.close(MESSAGE_TOO_BIG, TOO_BIG_TEXT)

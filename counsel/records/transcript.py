@@ -1,13 +1,13 @@
 """A session's ledger as plain-text lines for the admin review (the template escapes them)."""
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from counsel import ertc
+from counsel.ertc.protocol import FILE
 from counsel.models import CounselingSession, LedgerEntry
-from counsel.web.display import display_name, filesize
+from counsel.web.display import display_name
 
 
 @dataclass(frozen=True)
@@ -22,42 +22,6 @@ class Line:
     file_id: int | None = None
 
 
-def _on_off(value: Any) -> str:
-    return "on" if value is True else "off"
-
-
-def _text(payload: dict) -> str:
-    return str(payload.get("text", ""))
-
-
-def _camera(payload: dict) -> str:
-    return f"camera {_on_off(payload.get('video'))}, microphone {_on_off(payload.get('audio'))}"
-
-
-def _file(payload: dict) -> str:
-    name = payload.get("name", "(no name)")
-    return f"shared {name} ({filesize(payload.get('size'))}, {payload.get('mime', 'unknown type')})"
-
-
-def _end(payload: dict) -> str:
-    reason = payload.get("reason")
-    return f"ended the session: {reason}" if reason else "ended the session"
-
-
-def _system(payload: dict) -> str:
-    parts = (f"{key}: {payload[key]}" for key in ("event", "role", "reason") if payload.get(key))
-    return " · ".join(parts)
-
-
-DESCRIBE: dict[str, Callable[[dict], str]] = {
-    "TXT": _text,
-    "CAM": _camera,
-    "FILE": _file,
-    "END": _end,
-    "SYS": _system,
-}
-
-
 def _actor(entry: LedgerEntry, session: CounselingSession) -> str:
     if entry.actor == "member":
         return f"{session.member.name} (member)"
@@ -68,14 +32,15 @@ def _actor(entry: LedgerEntry, session: CounselingSession) -> str:
 
 def _file_id(entry: LedgerEntry, payload: dict) -> int | None:
     file_id = payload.get("file_id")
-    return file_id if entry.type == "FILE" and type(file_id) is int else None
+    return file_id if entry.type == FILE and type(file_id) is int else None
 
 
 def line(entry: LedgerEntry, session: CounselingSession) -> Line:
     """Describe one entry; an unknown type shows its payload as JSON text."""
     payload = entry.payload if isinstance(entry.payload, dict) else {}
-    describe = DESCRIBE.get(entry.type)
-    text = describe(payload) if describe else json.dumps(payload, sort_keys=True)
+    text = ertc.describe(entry.type, payload)  # the message registry's description of the type
+    if text is None:
+        text = json.dumps(payload, sort_keys=True)
     return Line(
         entry.seq,
         entry.created_at,

@@ -45,9 +45,10 @@ def _receive(session_id: int, incoming) -> uploads.Received:
 
 
 def describe(shared: SharedFile) -> dict:
-    """The JSON description of a shared file (also used in FILE messages)."""
+    """A shared file's one shape: the upload's JSON and the FILE frame (`file_id` is `id`)."""
     return {
         "id": shared.id,
+        "file_id": shared.id,
         "name": shared.original_name,
         "size": shared.size,
         "mime": shared.mime,

@@ -10,6 +10,7 @@
 
 import { Emitter } from "./emitter.js";
 import { Peer } from "./peer.js";
+import { Type } from "./protocol.js";
 
 const CONNECT_TIMEOUT_MS = 8000; // a new connection not connected by then gets an ICE restart
 const DISCONNECTED_GRACE_MS = 3000; // `disconnected` often heals by itself within a second or two
@@ -80,14 +81,14 @@ export class Call extends Emitter {
   }
 
   async apply(frame) {
-    if (!this.peer && frame.type !== "offer") return; // from a connection we dropped
+    if (!this.peer && frame.type !== Type.OFFER) return; // from a connection we dropped
     if (!this.peer) await this.rebuild(false);
     const result = await this.peer.handle(frame);
     this.debug("in", frame.type, result, this.peer.pc.signalingState);
     if (result !== "stale") return;
     // The peer reloaded or moved to another tab: its offer starts a new connection.
-    await this.rebuild(frame.type !== "offer");
-    if (frame.type === "offer") await this.peer.handle(frame);
+    await this.rebuild(frame.type !== Type.OFFER);
+    if (frame.type === Type.OFFER) await this.peer.handle(frame);
   }
 
   /** Drop the current connection and start a new one that offers, or only answers. */

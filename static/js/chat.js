@@ -4,6 +4,8 @@
  * after a reconnect or a reload, retried when the server could not save them.
  */
 
+import { Type } from "./protocol.js";
+
 const MAX_CHARS = 4000;
 const RETRY_MS = [1000, 2000, 4000, 8000, 10000];
 
@@ -45,7 +47,7 @@ export class Chat {
   }
 
   transmit(line) {
-    const sent = this.send({ type: "TXT", text: line.text, client_id: line.client_id });
+    const sent = this.send({ type: Type.TXT, text: line.text, client_id: line.client_id });
     this.log.setPending(line.client_id, sent ? "sending" : "waiting");
   }
 

@@ -3,6 +3,8 @@
  * Everything a person wrote goes in with textContent, never as HTML.
  */
 
+import { Type } from "./protocol.js";
+
 const PENDING_TEXT = {
   sending: "Sending…",
   waiting: "Not sent yet: it will be sent when the connection is back.",
@@ -42,7 +44,7 @@ export class ChatLog {
     const row = this.row(entry.from, entry.ts);
     row.dataset.seq = String(entry.seq);
     row.dataset.type = entry.type;
-    row.append(entry.type === "FILE" ? this.fileBody(entry) : element("p", "text", entry.text));
+    row.append(entry.type === Type.FILE ? this.fileBody(entry) : element("p", "text", entry.text));
     this.place(row, entry.seq);
   }
 

@@ -4,6 +4,7 @@
  */
 
 import { hasKind, isOn, setOn } from "./media.js";
+import { Type } from "./protocol.js";
 
 const LABELS = {
   video: { on: "Turn camera off", off: "Turn camera on", none: "No camera" },
@@ -55,7 +56,7 @@ export class MediaControls {
     if (!this.online || !this.settled) return;
     const now = this.current();
     if (now.video === this.announced.video && now.audio === this.announced.audio) return;
-    this.send({ type: "CAM", video: now.video, audio: now.audio });
+    this.send({ type: Type.CAM, video: now.video, audio: now.audio });
   }
 
   /** A CAM entry, ours or the peer's, live or from history. */

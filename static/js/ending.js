@@ -3,6 +3,8 @@
  * the connection is down is sent as soon as it is back.
  */
 
+import { Type } from "./protocol.js";
+
 const MAX_REASON = 500;
 
 export class Ending {
@@ -34,7 +36,7 @@ export class Ending {
 
   flush() {
     if (this.pending === null) return;
-    const frame = this.pending ? { type: "END", reason: this.pending } : { type: "END" };
+    const frame = this.pending ? { type: Type.END, reason: this.pending } : { type: Type.END };
     if (this.send(frame)) this.pending = null;
   }
 }

@@ -3,6 +3,8 @@
  * session's record. A FILE that could not be sent yet is sent once the connection is back.
  */
 
+import { Type } from "./protocol.js";
+
 export class FileShare {
   /** @param {{input: HTMLInputElement, progress: HTMLProgressElement, note: HTMLElement,
    *           uploadUrl: string, csrf: string, maxBytes: number, role: string,
@@ -78,7 +80,7 @@ export class FileShare {
   flush() {
     if (!this.online) return;
     for (const id of this.unsent) {
-      if (!this.inFlight.has(id) && this.send({ type: "FILE", file_id: id })) this.inFlight.add(id);
+      if (!this.inFlight.has(id) && this.send({ type: Type.FILE, file_id: id })) this.inFlight.add(id);
     }
   }
 

@@ -7,6 +7,7 @@
  */
 
 import { Emitter } from "./emitter.js";
+import { Type } from "./protocol.js";
 
 /** The o= session id of an SDP: it changes only when the other side builds a new connection. */
 export function sdpSessionId(sdp) {
@@ -82,7 +83,7 @@ export class Peer extends Emitter {
   }
 
   sendCandidate(candidate) {
-    const sent = this.send({ type: "candidate", candidate: candidate ? candidate.toJSON() : null });
+    const sent = this.send({ type: Type.CANDIDATE, candidate: candidate ? candidate.toJSON() : null });
     this.emit("sent", { type: candidate ? "candidate" : "end-of-candidates", sent });
   }
 
@@ -91,20 +92,20 @@ export class Peer extends Emitter {
    * comes from a newer connection of the peer (a reload, another tab): the caller rebuilds.
    */
   async handle(frame) {
-    if (frame.type === "candidate") return this.addCandidate(frame.candidate);
+    if (frame.type === Type.CANDIDATE) return this.addCandidate(frame.candidate);
     const id = sdpSessionId(frame.sdp);
     if (this.remoteId && id && id !== this.remoteId) return "stale";
     const readyForOffer =
       !this.makingOffer &&
       (this.pc.signalingState === "stable" || this.isSettingRemoteAnswerPending);
-    const offerCollision = frame.type === "offer" && !readyForOffer;
+    const offerCollision = frame.type === Type.OFFER && !readyForOffer;
     this.ignoreOffer = !this.polite && offerCollision;
     if (this.ignoreOffer) return "ignored";
-    this.isSettingRemoteAnswerPending = frame.type === "answer";
+    this.isSettingRemoteAnswerPending = frame.type === Type.ANSWER;
     await this.pc.setRemoteDescription({ type: frame.type, sdp: frame.sdp });
     this.isSettingRemoteAnswerPending = false;
     this.remoteId = id;
-    if (frame.type === "offer") {
+    if (frame.type === Type.OFFER) {
       await this.pc.setLocalDescription();
       this.sendDescription();
     }

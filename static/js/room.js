@@ -9,6 +9,7 @@ import { ChatLog } from "./chatlog.js";
 import { MediaControls } from "./controls.js";
 import { Ending } from "./ending.js";
 import { FileShare } from "./files.js";
+import { ErrorCode, SysEvent, Type } from "./protocol.js";
 import { Signaling } from "./signaling.js";
 import { Stage } from "./stage.js";
 import { RoomStatus } from "./status.js";
@@ -92,11 +93,11 @@ class Room {
   }
 
   entry(entry, live) {
-    if (entry.type === "TXT") this.chat.onEntry(entry);
-    else if (entry.type === "FILE") this.fileEntry(entry);
-    else if (entry.type === "CAM") this.controls.onEntry(entry, live);
-    else if (entry.type === "END") this.ended();
-    else if (entry.type === "SYS" && live) this.presence(entry);
+    if (entry.type === Type.TXT) this.chat.onEntry(entry);
+    else if (entry.type === Type.FILE) this.fileEntry(entry);
+    else if (entry.type === Type.CAM) this.controls.onEntry(entry, live);
+    else if (entry.type === Type.END) this.ended();
+    else if (entry.type === Type.SYS && live) this.presence(entry);
   }
 
   fileEntry(entry) {
@@ -108,10 +109,10 @@ class Room {
   presence(entry) {
     if (entry.role === this.role) return;
     this.call.debug("presence", entry.event, entry.seq);
-    if (entry.event === "joined") {
+    if (entry.event === SysEvent.JOINED) {
       this.status.peerHere();
       this.call.joined();
-    } else if (entry.event === "left") {
+    } else if (entry.event === SysEvent.LEFT) {
       this.status.peerAway();
     }
   }
@@ -129,12 +130,13 @@ class Room {
   }
 
   notice(frame) {
-    if (frame.event === "error" && frame.code === "not-saved") this.chat.onNotSaved(frame.client_id);
-    else if (frame.event === "error" && frame.client_id) this.chat.onRejected(frame.client_id);
-    else if (frame.event === "error" && frame.code === "peer-absent") this.call.lostFrame();
-    else if (frame.event === "degraded") this.status.setDegraded(true);
-    else if (frame.event === "restored") this.restored();
-    else if (frame.event === "error") console.warn("counsel: server error", frame.code);
+    const error = frame.event === SysEvent.ERROR;
+    if (error && frame.code === ErrorCode.NOT_SAVED) this.chat.onNotSaved(frame.client_id);
+    else if (error && frame.client_id) this.chat.onRejected(frame.client_id);
+    else if (error && frame.code === ErrorCode.PEER_ABSENT) this.call.lostFrame();
+    else if (frame.event === SysEvent.DEGRADED) this.status.setDegraded(true);
+    else if (frame.event === SysEvent.RESTORED) this.restored();
+    else if (error) console.warn("counsel: server error", frame.code);
   }
 
   restored() {

@@ -7,7 +7,8 @@
  *   entry      {entry, live}    a persisted entry seen for the first time (deduplicated by seq);
  *                               live is false for history (replay, ledger catch-up)
  *   synced     {}               every entry up to the welcome's last_seq has been seen
- *   signal     {frame}          offer, answer or candidate from the peer
+ *   signal     {frame}          offer, answer or candidate from the peer (other unknown types
+ *                               are ignored with a console warning naming the type)
  *   notice     {frame}          SYS without seq: error, degraded, restored
  *   down       {code, delay}    the socket closed; a retry follows after `delay` ms
  *   replaced   {}               another tab or device of this person took over (close 4000)
@@ -16,10 +17,10 @@
  */
 
 import { Emitter } from "./emitter.js";
+import { Close, SIGNALS, SysEvent, Type } from "./protocol.js";
 
 // Immediate tries first, then growing to a cap of about ten seconds.
 const BACKOFF_MS = [0, 0, 250, 500, 1000, 2000, 4000, 7000, 10000];
-const CLOSE_REPLACED = 4000;
 const PROBE_AFTER_FAILURES = 2;
 // A socket closed sooner than this after its welcome counts as a failed try: a server that
 // is shutting down may still accept and close, and must not get a tight reconnect loop.
@@ -95,7 +96,7 @@ export class Signaling extends Emitter {
     const socket = this.socket;
     if (this.stopped || !socket) return;
     socket.close();
-    this.closed(socket, 1006);
+    this.closed(socket, Close.ABNORMAL);
   }
 
   /** Close for good: no more reconnects. */
@@ -104,7 +105,7 @@ export class Signaling extends Emitter {
     clearTimeout(this.timer);
     const socket = this.socket;
     this.socket = null;
-    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000);
+    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(Close.NORMAL);
   }
 
   receive(data) {
@@ -115,10 +116,11 @@ export class Signaling extends Emitter {
       return;
     }
     if (!frame || typeof frame !== "object") return;
-    if (frame.type === "SYS" && frame.event === "welcome") this.welcome(frame);
+    if (frame.type === Type.SYS && frame.event === SysEvent.WELCOME) this.welcome(frame);
     else if (Number.isInteger(frame.seq)) this.entry(frame, true);
-    else if (frame.type === "SYS") this.emit("notice", { frame });
-    else this.emit("signal", { frame });
+    else if (frame.type === Type.SYS) this.emit("notice", { frame });
+    else if (SIGNALS.has(frame.type)) this.emit("signal", { frame });
+    else console.warn("counsel: ignored a frame of unknown type", String(frame.type).slice(0, 40));
   }
 
   welcome(frame) {
@@ -136,7 +138,7 @@ export class Signaling extends Emitter {
     if (fromSocket && entry.seq > this.contiguous + 1 && this.synced) this.fillGap();
     this.seen.add(entry.seq);
     while (this.seen.has(this.contiguous + 1)) this.contiguous += 1;
-    if (entry.type === "END") this.ended = true;
+    if (entry.type === Type.END) this.ended = true;
     const live = fromSocket && this.welcomed && entry.seq > this.welcomeSeq;
     this.emit("entry", { entry, live });
     this.checkSynced();
@@ -169,13 +171,13 @@ export class Signaling extends Emitter {
     const wasWelcomed = this.welcomed;
     this.welcomed = false;
     this.synced = false;
-    if (code === CLOSE_REPLACED) return this.finish("replaced", {});
+    if (code === Close.REPLACED) return this.finish("replaced", {});
     if (this.ended) return this.finish("done", {});
     // After a working connection (a server restart's 1012, a network blip) the first tries
     // are immediate; repeated failures back off.
     const stable = wasWelcomed && Date.now() - this.welcomedAt > STABLE_MS;
     this.failures = stable ? 0 : this.failures + 1;
-    if (code === 1000 || this.failures >= PROBE_AFTER_FAILURES) this.probe();
+    if (code === Close.NORMAL || this.failures >= PROBE_AFTER_FAILURES) this.probe();
     this.schedule(code);
   }
 

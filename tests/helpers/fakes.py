@@ -8,7 +8,7 @@ from typing import Any
 
 
 class FakeConn:
-    """The part of counsel.ertc.connection.Connection a relay and the handlers use.
+    """The part of counsel.ertc.transport.connection.Connection a relay and the handlers use.
 
     `frames` holds every frame sent, in order; `next`, `expect` and `nothing` read them one
     by one, waiting for frames another thread (a relay's listener) hands over later.

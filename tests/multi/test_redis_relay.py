@@ -6,10 +6,12 @@ import time
 import pytest
 import redis
 
-from counsel.ertc.connection import REPLACED, TIMEOUT
-from counsel.ertc.presence import SUPERSEDED, TAKEN_BACK, TOMBSTONE, Owner, Seats
-from counsel.ertc.pubsub import Publisher, connect
-from counsel.ertc.redis_relay import RedisRelay
+from counsel.ertc import callbacks
+from counsel.ertc.protocol import REPLACED, TIMEOUT
+from counsel.ertc.relay import RelayEvents
+from counsel.ertc.relay.links import Publisher, connect
+from counsel.ertc.relay.redis_relay import RedisRelay
+from counsel.ertc.relay.seats import SUPERSEDED, TAKEN_BACK, TOMBSTONE, Owner, Seats
 from counsel.extensions import db
 from counsel.models import LedgerEntry
 from tests.helpers.fakes import FakeConn
@@ -31,7 +33,9 @@ def relays(redis_url, prefix):
     def _make(url: str | None = None, ttl: float = 10.0, app=None) -> RedisRelay:
         relay = RedisRelay(url or redis_url, prefix=prefix, ttl=ttl)
         if app is not None:
-            relay.bind(app)
+            callbacks.register(relay, app)  # what the session layer registers in init_app
+        else:
+            relay.listen(RelayEvents(link_changed=callbacks.tell_link))
         made.append(relay)
         relay.start()
         return relay
@@ -190,8 +194,8 @@ def test_peer_of_a_dead_worker_is_told_left_when_its_seat_expires(
     on_a, on_b = FakeConn(session.id, "member"), FakeConn(session.id, "expert")
     a.attach(on_a)
     b.attach(on_b)
-    time.sleep(b.keeper.settle + 0.5)  # b has seen the member's seat held on a
-    for part in (a.keeper, a.listener, a.publisher):  # a dies: nothing refreshed or released
+    time.sleep(b.upkeep.settle + 0.5)  # b has seen the member's seat held on a
+    for part in (a.upkeep, a.listener, a.publisher):  # a dies: nothing refreshed or released
         part.stop()
     died = time.monotonic()
     left = on_b.expect(event="left", timeout=6)

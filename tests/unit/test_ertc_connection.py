@@ -13,7 +13,8 @@ import time
 import pytest
 from wsproto.connection import ConnectionState
 
-from counsel.ertc.connection import TIMEOUT, Connection
+from counsel.ertc.protocol import TIMEOUT
+from counsel.ertc.transport.connection import Connection
 
 
 class ServerSide:
@@ -28,6 +29,7 @@ class ServerSide:
         self.ws = type("State", (), {"state": ConnectionState.OPEN})()
         self.input_buffer: list = []
         self.connected = True
+        self.pong_received = True  # the heartbeat reads it
 
     def close(self, code: int, text: str | None) -> None:
         self.ws.state = ConnectionState.LOCAL_CLOSING

@@ -16,8 +16,8 @@ from wsproto import ConnectionType
 from wsproto.connection import Connection, ConnectionState
 from wsproto.events import CloseConnection
 
-from counsel.ertc.heartbeat import Heartbeat, heartbeat
-from counsel.ertc.reader import Reader
+from counsel.ertc.transport.heartbeat import Heartbeat, heartbeat
+from counsel.ertc.transport.reader import Reader
 
 
 class Counter:

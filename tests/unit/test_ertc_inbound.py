@@ -15,7 +15,7 @@ from wsproto.connection import Connection
 from wsproto.events import BytesMessage, CloseConnection, Ping, Pong, TextMessage
 from wsproto.utilities import RemoteProtocolError
 
-from counsel.ertc.inbound import Splitter, unmask
+from counsel.ertc.transport.splitter import Splitter, unmask
 
 MAX = 300
 

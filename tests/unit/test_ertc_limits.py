@@ -1,6 +1,6 @@
 """Unit tests of the per-connection flood guard and the byte size limit."""
 
-from counsel.ertc.limits import FloodGuard, Verdict, too_big
+from counsel.ertc.transport.limits import FloodGuard, Verdict, too_big
 
 
 class Clock:

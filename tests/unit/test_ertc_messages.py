@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from counsel.ertc.messages import SCHEMAS, Invalid, Message, parse
+from counsel.ertc.messages import Invalid, Message
+from counsel.ertc.protocol import CLIENT_TYPES
+from counsel.ertc.registry import parse
 from tests.helpers.samples import CANDIDATE, SDP
 
 ALLOWED_KEYS = {
@@ -165,7 +167,7 @@ FIELD_NAMES = st.sampled_from(
     ]
 )
 FRAMES = st.fixed_dictionaries(
-    {"type": st.sampled_from([*SCHEMAS, "SYS", "ADMIN"]) | JSON_VALUES},
+    {"type": st.sampled_from([*CLIENT_TYPES, "SYS", "ADMIN"]) | JSON_VALUES},
     optional={"sdp": st.just(SDP) | JSON_VALUES, "candidate": st.just(CANDIDATE) | JSON_VALUES},
 ).flatmap(
     lambda base: st.dictionaries(FIELD_NAMES, JSON_VALUES, max_size=6).map(

@@ -1,4 +1,4 @@
-"""Every refusal happens before the upgrade, as a plain HTTP status (CONTRACT section 4)."""
+"""Every refusal happens before the upgrade, as a plain HTTP status (docs/protocol.md)."""
 
 import json
 

@@ -1,7 +1,7 @@
 """Per-connection flood control: a token bucket with one warning, then a close.
 
 The bucket bounds work per socket (and so what one client can cost others). The backlog check
-is a second line for memory: the reader (counsel/ertc/reader.py) takes one `recv` at a time,
+is a second line for memory: the reader (reader.py) takes one `recv` at a time,
 so frames wait in the kernel, not here.
 """
 
@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from enum import Enum
 
-from counsel.ertc.messages import MAX_FRAME_BYTES
+from counsel.ertc.protocol import MAX_FRAME_BYTES
 
 
 class Verdict(Enum):

@@ -1,8 +1,8 @@
-"""What simple-websocket gets in SOCK_SERVER_OPTIONS (counsel/config.py) for /ertc sockets.
+"""What simple-websocket gets in SOCK_SERVER_OPTIONS (built by `server_options`) for /ertc.
 
 simple-websocket would start one reader thread per socket, hand frames over through an Event
 and wait for input with `selectors.DefaultSelector`. The route's greenlet reads instead
-(counsel/ertc/reader.py), so the thread never starts and the Event is a no-op; the wait uses
+(reader.py), so the thread never starts and the Event is a no-op; the wait uses
 one reused gevent read watcher when gevent patched the process (a GeventSelector builds its
 watchers on every wait), and the standard selector otherwise (tests, `flask run`).
 """
@@ -42,7 +42,7 @@ def read_selector() -> Any:
 
 
 class IdleThread:
-    """simple-websocket's `thread_class` for /ertc: never runs (counsel/ertc/reader.py reads)."""
+    """simple-websocket's `thread_class` for /ertc: never runs (reader.py reads)."""
 
     name = "ertc-reader"
 

@@ -3,33 +3,45 @@
 Every few seconds the worker refreshes the TTL of each seat it holds; a worker that dies
 stops refreshing and its seats expire. Every second it reads the seats of the peers of its
 sockets that are held elsewhere: a seat that was held and is now simply gone (not left with a
-tombstone) belonged to a worker that died, and the peer here is told `left`, reason `timeout`.
+tombstone) belonged to a worker that died, which it reports through `vanished`; the session
+layer then persists `left` (reason `timeout`) and tells the peer here.
 With a TTL of 10 s and a refresh every 3 s that happens 7 to 11 s after the death.
 """
 
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import redis
 
-from counsel.ertc.connection import TIMEOUT, Connection
-from counsel.ertc.presence import SUPERSEDED, TAKEN_BACK, Owner
-
-if TYPE_CHECKING:
-    from counsel.ertc.redis_relay import RedisRelay
+from counsel.ertc.relay.directory import SeatDirectory
+from counsel.ertc.relay.local import LocalRelay
+from counsel.ertc.relay.seats import SUPERSEDED, TAKEN_BACK, Owner
+from counsel.ertc.transport.connection import Connection
 
 log = logging.getLogger(__name__)
 
 WATCH_EVERY = 1.0
 
 
-class SeatKeeper:
+class SeatUpkeep:
     """Refreshes this worker's seats and watches the seats of its sockets' peers."""
 
-    def __init__(self, relay: "RedisRelay", ttl: float):
-        self.relay = relay
+    def __init__(
+        self,
+        local: LocalRelay,
+        directory: SeatDirectory,
+        ttl: float,
+        replace: Callable[[Connection, None], None],
+        announce: Callable[[Connection, Owner], None],
+        vanished: Callable[[int, str], None],
+    ):
+        self.local = local
+        self.directory = directory
+        self.replace = replace  # a newer socket took the seat: close ours
+        self.announce = announce  # we took the seat back: tell the other workers
+        self.vanished = vanished  # a peer's seat expired: its worker died
         self.refresh_every = ttl / 3.3
         # After the link returns, other workers need a moment to re-register their seats
         # (Redis may have restarted empty): judge no peer gone until then.
@@ -52,7 +64,7 @@ class SeatKeeper:
 
     def _run(self) -> None:
         while not self._stopped.wait(WATCH_EVERY):
-            if not self.relay.up.is_set():
+            if not self.directory.up.is_set():
                 continue
             try:
                 self._tick(time.monotonic())
@@ -69,16 +81,16 @@ class SeatKeeper:
 
     def register_all(self) -> None:
         """Claim or refresh every local seat; settle differences left by an outage."""
-        relay = self.relay
-        held = [(c, relay.owners.get(c.id)) for c in relay.local.connections()]
+        directory = self.directory
+        held = [(c, directory.owner_of(c.id)) for c in self.local.connections()]
         held = [(conn, owner) for conn, owner in held if owner is not None]
         claims = [(conn.session_id, conn.role, owner) for conn, owner in held]
-        results = relay.seats.refresh_many(claims)
+        results = directory.seats.refresh_many(claims)
         for (conn, owner), result in zip(held, results, strict=True):
             if result == SUPERSEDED:
-                relay.replace(conn, None)  # a newer socket took the seat during the outage
+                self.replace(conn, None)  # a newer socket took the seat during the outage
             elif result == TAKEN_BACK:
-                relay.announce(conn, owner)
+                self.announce(conn, owner)
         self._next_refresh = time.monotonic() + self.refresh_every
 
     def reconnected(self) -> None:
@@ -87,25 +99,22 @@ class SeatKeeper:
         self.register_all()
 
     def watch(self) -> None:
-        """Tell a socket `left` when its peer's seat expired (the peer's worker died)."""
-        local = self.relay.local
+        """Report a socket's peer whose seat expired (the peer's worker died)."""
+        local = self.local
         watched = [
             conn
             for conn in local.connections()
             if local.holder(conn.session_id, conn.peer_role) is None and not conn.closing
         ]
-        raws = self.relay.seats.raw_many([(c.session_id, c.peer_role) for c in watched])
+        raws = self.directory.seats.raw_many([(c.session_id, c.peer_role) for c in watched])
         for conn, raw in zip(watched, raws, strict=True):
             before = self._seen.get(conn.id)
             self._seen[conn.id] = Owner.parse(raw)
-            if raw is None and before is not None and before.host != self.relay.host_id:
+            if raw is None and before is not None and before.host != self.directory.host_id:
                 self._vanished(conn)
 
     def _vanished(self, conn: Connection) -> None:
         log.info(
             "relay: session=%s %s's worker is gone (seat expired)", conn.session_id, conn.peer_role
         )
-        from counsel.ertc.seat import announce_left  # the seat module persists presence
-
-        with self.relay.app.app_context():
-            announce_left(self.relay, conn.session_id, conn.peer_role, TIMEOUT)
+        self.vanished(conn.session_id, conn.peer_role)

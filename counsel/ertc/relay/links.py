@@ -1,7 +1,7 @@
 """The two Redis links of a worker: one publisher fed by a queue, one listening subscriber.
 
 One publisher per worker, publishing in pipelines: with every greenlet publishing on its own,
-redis-py's pool ran out of connections under load (SERVING_NOTES pitfall 4). The listener
+redis-py's pool ran out of connections under load (docs/scaling.md). The listener
 catches, logs and reconnects with backoff, and pings on its own: a pub/sub connection that
 only waits for messages would never notice a half-dead link. Under gunicorn's gevent worker
 the threads below are greenlets (threading is patched).

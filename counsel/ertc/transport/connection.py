@@ -19,15 +19,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from simple_websocket import ConnectionClosed, Server
-from wsproto.utilities import LocalProtocolError
 
-from counsel.ertc.framing import encode
-from counsel.ertc.reader import Reader
+from counsel.ertc.protocol import (
+    CLOSED,
+    NORMAL_CLOSURE,
+    PING_TIMEOUT_TEXT,
+    POLICY_VIOLATION,
+    TIMEOUT,
+    peer_of,
+)
+from counsel.ertc.transport import internals
+from counsel.ertc.transport.framing import encode
+from counsel.ertc.transport.internals import LocalProtocolError
+from counsel.ertc.transport.reader import Reader
 
 log = logging.getLogger(__name__)
-
-# Why a socket ended; "replaced" and "ended" mean the peer must not be told `left`.
-CLOSED, TIMEOUT, REPLACED, ENDED = "closed", "timeout", "replaced", "ended"
 
 
 @dataclass(frozen=True)
@@ -62,10 +68,13 @@ class Connection:
         queue_size: int = 256,
         send_timeout: float = 10.0,
     ):
-        if not ws.ping_interval:
+        if not internals.ping_interval(ws):
             # Pings are how a silent client is noticed (and the reader's wait is bounded).
             raise ValueError("the /ertc socket needs a ping_interval")
         self.ws = ws
+        self._sock = internals.raw_socket(ws)
+        self._protocol = internals.protocol(ws)  # its state says whether frames may be sent
+        self._frames_in = internals.frame_list(ws)
         self.id = uuid.uuid4().hex
         self.session_id = session_id
         self.role = role
@@ -87,7 +96,7 @@ class Connection:
 
     @property
     def peer_role(self) -> str:
-        return "expert" if self.role == "member" else "member"
+        return peer_of(self.role)
 
     @property
     def closing(self) -> bool:
@@ -95,8 +104,8 @@ class Connection:
 
     def start(self) -> None:
         """Bound every send by the send timeout (which also makes the descriptor non-blocking)."""
-        self.ws.sock.settimeout(self._send_timeout)
-        self._direct = _writes_without_waiting(self.ws.sock)
+        self._sock.settimeout(self._send_timeout)
+        self._direct = _writes_without_waiting(self._sock)
 
     def send(self, frame: dict[str, Any]) -> bool:
         """Queue a frame of this connection's own conversation (welcome, replay, errors)."""
@@ -109,7 +118,7 @@ class Connection:
             self._put(data, bounded=False)
 
     def _pong_missing(self) -> None:
-        self.close(1008, "Ping/Pong timeout", why=TIMEOUT)
+        self.close(POLICY_VIOLATION, PING_TIMEOUT_TEXT, why=TIMEOUT)
 
     def deliver(self, frame: dict[str, Any]) -> bool:
         """Queue a live frame from the relay; held back until the replay is queued."""
@@ -121,7 +130,7 @@ class Connection:
             self._held.append(frame)
             return not self._closing
         if frame.get("seq") is not None and frame["seq"] <= self._replayed_to:
-            return True  # already in this socket's replay (seat.join says why)
+            return True  # already in this socket's replay (counsel/ertc/seat.py says why)
         return self._put(frame)
 
     def open(self, frames: list[dict[str, Any]], last_seq: int) -> None:
@@ -150,7 +159,7 @@ class Connection:
         while self._direct and queue and not isinstance(queue[0], _Close):
             try:
                 data = self._bytes(queue.pop(0))
-                sent = os.write(self.ws.sock.fileno(), data)
+                sent = os.write(self._sock.fileno(), data)
             except BlockingIOError:
                 sent = 0
             except (OSError, LocalProtocolError):
@@ -165,7 +174,7 @@ class Connection:
             self._writer.start()
 
     def _bytes(self, item: Any) -> bytes:
-        return item if isinstance(item, bytes) else encode(_frames(item), self.ws.ws.state)
+        return item if isinstance(item, bytes) else encode(_frames(item), self._protocol.state)
 
     def close(self, code: int, text: str = "", why: str | None = CLOSED) -> None:
         """Queue a close frame after what is already queued; `why` is kept for presence."""
@@ -188,7 +197,7 @@ class Connection:
         self._closing = True
         self._queue.clear()
         with contextlib.suppress(OSError):
-            self.ws.sock.shutdown(socket.SHUT_RDWR)  # wakes a writer stuck in send, and the reader
+            self._sock.shutdown(socket.SHUT_RDWR)  # wakes a writer stuck in send, and the reader
 
     def receive(self) -> str | bytes:
         """The next frame from the client; raises ConnectionClosed once it is gone."""
@@ -198,7 +207,7 @@ class Connection:
 
     def backlog(self) -> int:
         """Frames received but not yet handled."""
-        return len(self.ws.input_buffer)
+        return len(self._frames_in)
 
     def reason(self) -> str:
         """Why the socket ended: what the server decided (a missing pong too), else closed."""
@@ -209,7 +218,7 @@ class Connection:
 
         Called from the socket's own greenlet, the only one that reads it.
         """
-        self.close(1000, why=self.reason())
+        self.close(NORMAL_CLOSURE, why=self.reason())
         with self._lock:
             writer = self._writer
         if writer is not None:
@@ -238,7 +247,7 @@ class Connection:
     def _write(self, item: Any) -> bool:
         try:
             # sendall, not simple-websocket's send(), which ignores partial writes
-            self.ws.sock.sendall(self._bytes(item))
+            self._sock.sendall(self._bytes(item))
             return True
         except TimeoutError:
             log.warning("ertc: send timed out session=%s role=%s", self.session_id, self.role)

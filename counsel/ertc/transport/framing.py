@@ -9,8 +9,8 @@ import struct
 from typing import Any
 
 import orjson
-from wsproto.connection import ConnectionState
-from wsproto.utilities import LocalProtocolError
+
+from counsel.ertc.transport.internals import ConnectionState, LocalProtocolError
 
 FIN_TEXT = 0x81
 

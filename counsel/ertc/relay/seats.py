@@ -1,4 +1,4 @@
-"""Seats in Redis: who holds (session, role), on which worker, kept alive by a TTL.
+"""Seat keys in Redis: who holds (session, role), on which worker, kept alive by a TTL.
 
 A seat key holds "<host_id> <conn_id> <stamp_ms>" with a TTL the owning worker refreshes, so
 the seats of a worker that died expire on their own. A socket that leaves normally replaces
