@@ -7,7 +7,7 @@ PORT ?= 8000
 FLASK := $(BIN)/flask --app app
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-fast test-browser lint format install install-test system-deps clean bench
+.PHONY: run test test-fast test-browser lint typecheck format install install-test system-deps clean bench
 
 # The stamps make a second `make run` skip pip until pyproject.toml changes.
 $(BIN)/python:
@@ -36,7 +36,7 @@ run: install
 	$(BIN)/gunicorn -c gunicorn.conf.py -b $(HOST):$(PORT) app:app
 
 ## make test: install everything, then the whole suite (browser tests without any network)
-test: install-test system-deps test-fast test-browser
+test: install-test system-deps lint typecheck test-fast test-browser
 
 test-fast: install-test
 	$(BIN)/pytest -m "not browser"
@@ -79,6 +79,11 @@ bench: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## make typecheck: mypy on counsel/, and the import contracts of pyproject.toml (lint-imports)
+typecheck: install-test
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install-test
 	$(BIN)/ruff check --fix .

@@ -91,8 +91,8 @@ def _end_in_one_transaction(ctx: Context, fields: dict[str, Any]) -> dict[str, A
     """Stage the END entry and end the session; workflow.end commits both together."""
     entry = ledger.stage(ctx.session_id, ctx.role, END, fields, user_id=ctx.conn.user_id)
     wire = ledger.to_wire(entry)
-    session = db.session.get(CounselingSession, ctx.session_id)
-    user = db.session.get(User, ctx.conn.user_id)
+    session = db.session.get_one(CounselingSession, ctx.session_id)
+    user = db.session.get_one(User, ctx.conn.user_id)
     workflow.end(session, user, fields.get("reason", ""))
     return wire
 

@@ -85,7 +85,11 @@ def dispatch(ctx: Context, frame: str | bytes) -> None:
         extra = {"client_id": message.client_id} if message.client_id else {}
         ctx.error(message.code, message.message, **extra)
         return
-    TYPES[message.type].handler(ctx, message)
+    handler = TYPES[message.type].handler
+    if handler is None:  # parse() refuses server-only types; never run a missing handler
+        ctx.error(NOT_ALLOWED, "Only the server sends this type.")
+        return
+    handler(ctx, message)
 
 
 def describe(kind: str, payload: dict[str, Any]) -> str | None:

@@ -83,7 +83,7 @@ class Seats:
         previous = self.client.set(
             self.key(session_id, role), owner.value, px=self.ttl_ms, get=True
         )
-        return Owner.parse(previous)
+        return Owner.parse(previous if isinstance(previous, bytes | str) else None)
 
     def owner(self, session_id: int, role: str) -> Owner | None:
         return Owner.parse(self.client.get(self.key(session_id, role)))
@@ -93,7 +93,7 @@ class Seats:
         if not seats:
             return []
         values = self.client.mget([self.key(*seat) for seat in seats])
-        return [value.decode() if value is not None else None for value in values]
+        return [value.decode() if isinstance(value, bytes) else value for value in values]
 
     def refresh_many(self, claims: list[tuple[int, str, Owner]]) -> list[int]:
         """Refresh this worker's claims in one pipeline; REFRESHED/TAKEN_BACK/SUPERSEDED each."""

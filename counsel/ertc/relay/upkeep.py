@@ -82,8 +82,11 @@ class SeatUpkeep:
     def register_all(self) -> None:
         """Claim or refresh every local seat; settle differences left by an outage."""
         directory = self.directory
-        held = [(c, directory.owner_of(c.id)) for c in self.local.connections()]
-        held = [(conn, owner) for conn, owner in held if owner is not None]
+        held: list[tuple[Connection, Owner]] = []
+        for conn in self.local.connections():
+            owner = directory.owner_of(conn.id)
+            if owner is not None:
+                held.append((conn, owner))
         claims = [(conn.session_id, conn.role, owner) for conn, owner in held]
         results = directory.seats.refresh_many(claims)
         for (conn, owner), result in zip(held, results, strict=True):

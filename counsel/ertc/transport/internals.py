@@ -33,9 +33,11 @@ def recv_size(ws: Any) -> int:
     return ws.receive_bytes
 
 
-def ping_interval(ws: Any) -> float | None:
-    """The ping interval the Server was built with."""
-    return ws.ping_interval
+def ping_interval(ws: Any) -> float:
+    """The ping interval the Server was built with (counsel.ertc.transport.server_options)."""
+    if ws.ping_interval is None:
+        raise ValueError("the /ertc Server needs a ping_interval: the heartbeat drives it")
+    return float(ws.ping_interval)
 
 
 def max_message_size(ws: Any) -> int | None:
