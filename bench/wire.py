@@ -44,7 +44,7 @@ def _signal_body(kind: str, ts: int) -> dict:
 
 
 class CounselDialect:
-    """Counsel's /ertc protocol (CONTRACT section 4); also spoken by bench/bare_relay.py."""
+    """Counsel's /ertc protocol (docs/protocol.md); also spoken by bench/bare_relay.py."""
 
     name = "counsel"
 

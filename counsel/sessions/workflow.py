@@ -1,4 +1,4 @@
-"""The session status machine (CONTRACT section 2) as plain functions.
+"""The session status machine as plain functions.
 
 Every transition is a conditional UPDATE (`... WHERE status IN (...)`), so two racing clicks
 cannot both win, on SQLite or PostgreSQL.

@@ -3,7 +3,7 @@
 The member reaches the server through a forwarder on a port of its own, so that cutting the
 member's path (policy routing on that port, as in netcut) leaves the expert's path alone. A veth
 pair kept inside the namespace makes Chromium believe it is online, so that taking it down and
-up fires real `offline` and `online` events (BROWSER_TESTS.md).
+up fires real `offline` and `online` events.
 """
 
 import json

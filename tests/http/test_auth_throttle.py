@@ -1,4 +1,4 @@
-"""Ten failed logins throttle the account and the address (SECURITY_CHECKS, Access)."""
+"""Ten failed logins throttle the account and the address."""
 
 from datetime import timedelta
 

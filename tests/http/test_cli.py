@@ -1,4 +1,4 @@
-"""The operator's commands: `user create` and `demo` (CONTRACT section 1)."""
+"""The operator's commands: `user create` and `demo`."""
 
 import pytest
 from sqlalchemy import func, select

@@ -1,4 +1,4 @@
-"""Configuration from COUNSEL_* environment variables (CONTRACT section 1)."""
+"""Configuration from COUNSEL_* environment variables."""
 
 import os
 import stat
