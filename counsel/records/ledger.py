@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from counsel.ertc.protocol import TXT
 from counsel.extensions import db
 from counsel.models import ROOM_OPEN_STATUSES, CounselingSession, LedgerEntry, as_utc, utcnow
 from counsel.uow import in_unit_of_work, unit_of_work
@@ -155,7 +156,7 @@ def append_txt(
     """
     try:
         return append(
-            session_id, actor, "TXT", {"text": text}, user_id=user_id, client_id=client_id
+            session_id, actor, TXT, {"text": text}, user_id=user_id, client_id=client_id
         ), True
     except NotSaved as error:
         if not isinstance(error.__cause__, IntegrityError):

@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from counsel.ertc.protocol import TXT
 from counsel.extensions import db
 from counsel.models import (
     ROOM_OPEN_STATUSES,
@@ -106,9 +107,7 @@ def room(session_id: int):
 
 
 def _counts(session_id: int) -> dict[str, int]:
-    chat = select(func.count()).where(
-        LedgerEntry.session_id == session_id, LedgerEntry.type == "TXT"
-    )
+    chat = select(func.count()).where(LedgerEntry.session_id == session_id, LedgerEntry.type == TXT)
     files = select(func.count()).where(SharedFile.session_id == session_id)
     return {"chat": db.session.scalar(chat) or 0, "files": db.session.scalar(files) or 0}
 
