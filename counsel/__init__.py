@@ -26,10 +26,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
 
-    from counsel import cli, extensions, health, logs
+    from counsel import cli, extensions, health, i18n, logs
     from counsel.accounts import auth
     from counsel.admin import views as admin_views
     from counsel.ertc import endpoint, relay
+    from counsel.i18n import views as i18n_views
     from counsel.room import files
     from counsel.room import views as room_views
     from counsel.sessions import views as session_views
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app, extensions.db, directory=str(ROOT / "migrations"), render_as_batch=True
     )
     extensions.csrf.init_app(app)
+    i18n.init_app(app)
     extensions.sock.init_app(app)
     auth.init_app(app)
     relay.init_app(app)
@@ -56,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         files.bp,
         health.bp,
         endpoint.bp,
+        i18n_views.bp,
     ):
         app.register_blueprint(blueprint)
     if app.config["PROXY_HOPS"]:

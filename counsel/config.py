@@ -124,6 +124,8 @@ def from_environment(instance_path: str) -> dict:
         "ERTC_SEND_TIMEOUT": _env_float("ERTC_SEND_TIMEOUT", 8.0),
         "MAX_SOCKETS_PER_WORKER": _env_int("MAX_SOCKETS_PER_WORKER", 4000),
         "PROXY_HOPS": _env_int("PROXY_HOPS", 0),
+        # The language of a visitor whose browser asks for neither Korean nor English.
+        "DEFAULT_LANGUAGE": _env("DEFAULT_LANGUAGE", "en"),
         "HTTPS": https,
         "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_SECURE": https,

@@ -1,6 +1,7 @@
 """Admin pages: review sessions and their ledgers, manage experts, disable accounts."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from counsel.accounts import users
@@ -77,7 +78,7 @@ def experts():
         form[error.field].errors.append(error.message)
         return _experts_page(form, error.status)
     audit.record("admin.create_expert", "success", f"user:{user.id}")
-    flash(f"Expert account created for {user.email}.", "info")
+    flash(_("Expert account created for %(email)s.", email=user.email), "info")
     return redirect(url_for(".experts"))
 
 
@@ -88,7 +89,7 @@ def _experts_page(form: ExpertForm, status: int):
 def _user_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        abort(404, "No such user.")
+        abort(404, _("No such user."))
     return user
 
 
@@ -101,12 +102,12 @@ def disable_user(user_id: int):
     """Disable an account and end all its logins and open calls."""
     user = _user_or_404(user_id)
     if user.id == current_user.id:
-        abort(409, "You cannot disable your own account.")
+        abort(409, _("You cannot disable your own account."))
     user.active = False
     users.end_all_logins(user)  # commits; every cookie of this user stops working
     current_app.extensions["counsel.relay"].disconnect_user(user.id)
     audit.record("admin.disable_user", "success", f"user:{user.id}")
-    flash(f"{user.name} is disabled and logged out everywhere.", "info")
+    flash(_("%(name)s is disabled and logged out everywhere.", name=user.name), "info")
     return _back()
 
 
@@ -117,5 +118,5 @@ def enable_user(user_id: int):
     user.active = True
     db.session.commit()
     audit.record("admin.enable_user", "success", f"user:{user.id}")
-    flash(f"{user.name} can log in again.", "info")
+    flash(_("%(name)s can log in again.", name=user.name), "info")
     return _back()

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from counsel.models import CounselingSession, LedgerEntry
 from counsel.web.display import display_name, filesize
 
@@ -23,7 +25,7 @@ class Line:
 
 
 def _on_off(value: Any) -> str:
-    return "on" if value is True else "off"
+    return _("on") if value is True else _("off")
 
 
 def _text(payload: dict) -> str:
@@ -31,17 +33,27 @@ def _text(payload: dict) -> str:
 
 
 def _camera(payload: dict) -> str:
-    return f"camera {_on_off(payload.get('video'))}, microphone {_on_off(payload.get('audio'))}"
+    return _(
+        "camera %(video)s, microphone %(audio)s",
+        video=_on_off(payload.get("video")),
+        audio=_on_off(payload.get("audio")),
+    )
 
 
 def _file(payload: dict) -> str:
-    name = payload.get("name", "(no name)")
-    return f"shared {name} ({filesize(payload.get('size'))}, {payload.get('mime', 'unknown type')})"
+    name = payload.get("name", _("(no name)"))
+    mime = payload.get("mime", _("unknown type"))
+    return _(
+        "shared %(name)s (%(size)s, %(mime)s)",
+        name=name,
+        size=filesize(payload.get("size")),
+        mime=mime,
+    )
 
 
 def _end(payload: dict) -> str:
     reason = payload.get("reason")
-    return f"ended the session: {reason}" if reason else "ended the session"
+    return _("ended the session: %(reason)s", reason=reason) if reason else _("ended the session")
 
 
 def _system(payload: dict) -> str:
@@ -60,9 +72,9 @@ DESCRIBE: dict[str, Callable[[dict], str]] = {
 
 def _actor(entry: LedgerEntry, session: CounselingSession) -> str:
     if entry.actor == "member":
-        return f"{session.member.name} (member)"
+        return _("%(name)s (member)", name=session.member.name)
     if entry.actor == "expert":
-        return f"{display_name(session.expert)} (expert)"
+        return _("%(name)s (expert)", name=display_name(session.expert))
     return entry.actor
 
 

@@ -3,11 +3,12 @@
  * camera and microphone state is shown over the remote video.
  */
 
+import { t } from "./i18n.js";
 import { hasKind, isOn, setOn } from "./media.js";
 
 const LABELS = {
-  video: { on: "Turn camera off", off: "Turn camera on", none: "No camera" },
-  audio: { on: "Mute microphone", off: "Unmute microphone", none: "No microphone" },
+  video: { on: t("Turn camera off"), off: t("Turn camera on"), none: t("No camera") },
+  audio: { on: t("Mute microphone"), off: t("Unmute microphone"), none: t("No microphone") },
 };
 
 export class MediaControls {
