@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired
 
 from counsel.i18n import LANGUAGE_NAMES, LANGUAGES, zones
@@ -18,7 +19,8 @@ class SettingsForm(FlaskForm):
 
     language = SelectField(
         _l("Language"),
-        choices=[("", _l("As my browser says"))] + list(LANGUAGE_NAMES.items()),
+        choices=[SelectChoice("", _l("As my browser says"))]
+        + [SelectChoice(code, name, {"lang": code}) for code, name in LANGUAGE_NAMES.items()],
         validate_choice=True,
     )
     timezone = SelectField(
