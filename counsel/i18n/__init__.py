@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale, get_timezone
 from flask_login import current_user
+from sqlalchemy.orm.exc import DetachedInstanceError
 
 from counsel.i18n import compiled, extract, names
 
@@ -29,9 +30,16 @@ def is_language(value: object) -> bool:
 
 def _saved(attribute: str) -> str | None:
     """An attribute of the logged-in person, or None when nobody is logged in."""
-    if not has_request_context() or not current_user.is_authenticated:
+    if not has_request_context():
         return None
-    return getattr(current_user, attribute, None)
+    try:
+        if not current_user.is_authenticated:
+            return None
+        return getattr(current_user, attribute, None)
+    except DetachedInstanceError:
+        # A call socket's greenlet outlives its database session (counsel/ertc/endpoint.py):
+        # the person's row is gone from it, so the cookie and the browser decide there.
+        return None
 
 
 def select_language() -> str:

@@ -226,3 +226,32 @@ def test_the_room_embeds_its_strings_as_json_data(app, client, people):
     assert data["messages"]["Connected with {name}"] == "{name} 님과 연결되었어요"
     assert data["messages"]["Turn camera off"] == "카메라 끄기"
     assert all(data["messages"].values())
+
+
+def test_the_login_redirect_and_error_pages_speak_korean(app, client, people):
+    response = client.get("/", headers=KOREAN, follow_redirects=True)
+    assert "계속하려면 로그인해 주세요." in response.get_data(as_text=True)
+    login(client, people["member"])
+    response = client.get("/sessions/999/room", headers=KOREAN)
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "찾을 수 없어요" in page and "없는 상담이에요." in page
+    closed = client.get(f"/sessions/{people['ended'].id}/room", headers=KOREAN)
+    assert closed.status_code == 409 and "상담 요약 보기" in closed.get_data(as_text=True)
+
+
+def test_a_person_whose_row_left_the_session_falls_back_to_the_browser(app, member):
+    # A call socket's greenlet holds the login after its database session is gone.
+    from flask_login import login_user
+
+    from counsel.extensions import db
+    from counsel.i18n import select_language, select_timezone
+
+    with app.test_request_context("/ertc", headers=KOREAN):
+        user = db.session.get(User, member.id)
+        user.language = "en"
+        login_user(user)
+        db.session.commit()  # expires the row
+        db.session.remove()  # and detaches it
+        assert select_language() == "ko"
+        assert select_timezone() == "UTC"
