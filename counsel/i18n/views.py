@@ -1,6 +1,15 @@
 """The language switcher (`POST /language`) and the person's settings (`GET,POST /settings`)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required
@@ -26,7 +35,12 @@ def switch_language():
             current_user.language = form.language.data
     response = redirect(safe_next(form.next.data) or url_for("sessions.dashboard"))
     response.set_cookie(
-        COOKIE, form.language.data, max_age=COOKIE_SECONDS, samesite="Lax", httponly=True
+        COOKIE,
+        form.language.data,
+        max_age=COOKIE_SECONDS,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["HTTPS"],
     )
     return response
 

@@ -255,3 +255,19 @@ def test_a_person_whose_row_left_the_session_falls_back_to_the_browser(app, memb
         db.session.remove()  # and detaches it
         assert select_language() == "ko"
         assert select_timezone() == "UTC"
+
+
+def test_the_language_cookie_is_secure_over_https(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'https.db'}", tmp_path, HTTPS=True)
+    client = app.test_client()
+    page = client.get("/login", base_url="https://localhost").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/language",
+        data={"language": "ko", "next": "/login", "csrf_token": token},
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/login"},
+    )
+    assert response.status_code == 302
+    [cookie] = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("lang=")]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
