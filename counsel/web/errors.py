@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -19,6 +20,14 @@ CODES = {
     429: "too-many-requests",
     500: "server-error",
     503: "unavailable",
+}
+
+# Said instead of Werkzeug's own descriptions, which exist in English only.
+PLAIN = {
+    400: _l("The request was not understood."),
+    404: _l("There is nothing at this address."),
+    405: _l("That cannot be done at this address."),
+    413: _l("That is too large to send."),
 }
 
 
@@ -42,7 +51,10 @@ def json_error(status: int, message: str, code: str | None = None):
 
 def _handle_http(error: HTTPException):
     status = error.code or 500
-    message = str(error.description or _("Something went wrong."))
+    message = error.description
+    if not message or message == type(error).description:
+        message = PLAIN.get(status, _l("Something went wrong."))
+    message = str(message)
     if wants_json():
         return json_error(status, message, getattr(error, "error_code", None))
     return render_template("error.html", status=status, message=message), status

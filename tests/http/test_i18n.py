@@ -271,3 +271,10 @@ def test_the_language_cookie_is_secure_over_https(tmp_path):
     assert response.status_code == 302
     [cookie] = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("lang=")]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_werkzeugs_own_errors_are_said_in_the_pages_language(client):
+    english = client.get("/no/such/page").get_data(as_text=True)
+    korean = client.get("/no/such/page", headers=KOREAN).get_data(as_text=True)
+    assert "There is nothing at this address." in english
+    assert "이 주소에는 아무것도 없어요." in korean and "requested URL" not in korean
