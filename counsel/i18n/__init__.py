@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale, get_timezone
 from flask_login import current_user
-from sqlalchemy.orm.exc import DetachedInstanceError
+from sqlalchemy.exc import SQLAlchemyError
 
 from counsel.i18n import compiled, extract, names
 
@@ -36,9 +36,10 @@ def _saved(attribute: str) -> str | None:
         if not current_user.is_authenticated:
             return None
         return getattr(current_user, attribute, None)
-    except DetachedInstanceError:
-        # A call socket's greenlet outlives its database session (counsel/ertc/endpoint.py):
-        # the person's row is gone from it, so the cookie and the browser decide there.
+    except SQLAlchemyError:
+        # The person's row cannot be read: the database is down (an error page is being
+        # rendered), or a call socket's greenlet outlived its session (counsel/ertc/endpoint.py).
+        # The cookie and the browser decide then; a translation never turns an error into a 500.
         return None
 
 

@@ -2,9 +2,11 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
+from counsel.extensions import db
 from counsel.models import Role, Status, User
 from tests.conftest import csrf_token, login, make_app
 from tests.helpers.web import load
@@ -244,7 +246,6 @@ def test_a_person_whose_row_left_the_session_falls_back_to_the_browser(app, memb
     # A call socket's greenlet holds the login after its database session is gone.
     from flask_login import login_user
 
-    from counsel.extensions import db
     from counsel.i18n import select_language, select_timezone
 
     with app.test_request_context("/ertc", headers=KOREAN):
@@ -278,3 +279,16 @@ def test_werkzeugs_own_errors_are_said_in_the_pages_language(client):
     korean = client.get("/no/such/page", headers=KOREAN).get_data(as_text=True)
     assert "There is nothing at this address." in english
     assert "이 주소에는 아무것도 없어요." in korean and "requested URL" not in korean
+
+
+def test_a_json_error_still_speaks_when_the_database_is_gone(app, client, member):
+    login(client, member)
+    with app.app_context():
+        db.engine.dispose()
+    Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).unlink()
+    response = client.get("/sessions/1/ice", headers=KOREAN)
+    assert response.status_code == 500
+    assert response.get_json() == {
+        "error": "server-error",
+        "message": "저희 쪽에서 문제가 생겼어요.",
+    }
