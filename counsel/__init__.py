@@ -32,9 +32,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(settings.from_mapping(config))
 
-    from counsel import cli, ertc, extensions, health, logs
+    from counsel import cli, ertc, extensions, health, i18n, logs
     from counsel.accounts import auth
     from counsel.admin import views as admin_views
+    from counsel.i18n import views as i18n_views
     from counsel.room import files
     from counsel.room import views as room_views
     from counsel.sessions import views as session_views
@@ -48,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app, extensions.db, directory=str(ROOT / "migrations"), render_as_batch=True
     )
     extensions.csrf.init_app(app)
+    i18n.init_app(app)
     extensions.sock.init_app(app)
     auth.init_app(app)
     ertc.init_app(app)
@@ -60,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         admin_views.bp,
         files.bp,
         health.bp,
+        i18n_views.bp,
     ):
         app.register_blueprint(blueprint)
     if app.config["PROXY_HOPS"]:

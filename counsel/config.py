@@ -197,6 +197,8 @@ TUNABLES: dict[str, Any] = {
     "ERTC_SEND_TIMEOUT": 8.0,
     "MAX_SOCKETS_PER_WORKER": 4000,
     "PROXY_HOPS": 0,
+    # The language of a visitor whose browser asks for neither Korean nor English.
+    "DEFAULT_LANGUAGE": "en",
     "HTTPS": False,
     "DB_POOL_SIZE": 10,
     "DB_MAX_OVERFLOW": 10,

@@ -51,6 +51,10 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     login_token: Mapped[str] = mapped_column(String(64), default=new_login_token)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The person's saved language (`ko`, `en`), or None to follow the browser (counsel/i18n).
+    language: Mapped[str | None] = mapped_column(String(8))
+    # An IANA zone name: every time shown to this person is in it; stored times stay UTC.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
     profile: Mapped["ExpertProfile | None"] = relationship(back_populates="user")
 

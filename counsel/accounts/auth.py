@@ -12,6 +12,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
@@ -20,20 +22,22 @@ from counsel.accounts import signout, users
 from counsel.accounts.forms import LoginForm, RegisterForm
 from counsel.accounts.throttle import is_throttled
 from counsel.extensions import login_manager
+from counsel.i18n import N_, zones
 from counsel.models import Role, User
 from counsel.records import audit
 
 bp = Blueprint("auth", __name__)
 
-LOGIN_FAILED = "That email and password do not match an account."
-THROTTLED = "Too many failed attempts. Please wait a few minutes and try again."
+LOGIN_FAILED = N_("That email and password do not match an account.")
+THROTTLED = N_("Too many failed attempts. Please wait a few minutes and try again.")
 
 
 def init_app(app: Flask) -> None:
     """Configure Flask-Login."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.localize_callback = str  # the lazy message, in the visitor's language
     login_manager.session_protection = "basic"
     login_manager.user_loader(users.load_login)
 
@@ -64,7 +68,7 @@ def _start_login(user: User) -> None:
 
 def _refuse_login(form: LoginForm, email: str, result: str, message: str, status: int):
     audit.record("login", result, subject=email)
-    flash(message, "error")
+    flash(_(message), "error")
     return _page("auth/login.html", form, status)
 
 
@@ -96,7 +100,7 @@ def logout():
     ertc.get_relay().disconnect_user(user.id)
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -108,11 +112,16 @@ def register():
     form = RegisterForm()
     if not form.validate_on_submit():
         return _page("auth/register.html", form)
+    zone, zone_note = zones.proposed_zone(form.timezone.data)
     try:
-        user = users.create_user(form.email.data, form.name.data, Role.MEMBER, form.password.data)
+        user = users.create_user(
+            form.email.data, form.name.data, Role.MEMBER, form.password.data, timezone=zone
+        )
     except users.AccountError as error:
         form[error.field].errors.append(error.message)
         return _page("auth/register.html", form, error.status)
     _start_login(user)
-    flash("Welcome to Counsel.", "info")
+    flash(_("Welcome to Counsel."), "info")
+    if zone_note:
+        flash(zone_note, "info")
     return redirect(url_for("sessions.dashboard"))

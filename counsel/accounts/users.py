@@ -1,6 +1,7 @@
 """Account rules: creating users and experts, looking them up, checking logins. No request here."""
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -37,7 +38,9 @@ class DuplicateEmail(AccountError):
     status = 409
 
     def __init__(self, email: str):
-        super().__init__("email", f"An account with the email {email} already exists.")
+        super().__init__(
+            "email", _("An account with the email %(email)s already exists.", email=email)
+        )
 
 
 def normalize_email(email: str) -> str:
@@ -53,22 +56,37 @@ def find_by_email(email: str) -> User | None:
 def check_new_account(email: str, name: str, password: str) -> None:
     """Raise AccountError unless the email, name and password are acceptable."""
     if not 1 <= len(name.strip()) <= NAME_MAX:
-        raise AccountError("name", f"The name must have 1 to {NAME_MAX} characters.")
+        raise AccountError("name", _("The name must have 1 to %(max)s characters.", max=NAME_MAX))
     try:
         # Syntax only: no DNS lookup, and `.test` domains stay usable for demos.
         validate_email(email.strip(), check_deliverability=False, test_environment=True)
     except EmailNotValidError as error:
-        raise AccountError("email", f"That is not a valid email address: {error}") from error
+        message = _("That is not a valid email address: %(why)s", why=error)
+        raise AccountError("email", message) from error
     if len(normalize_email(email)) > EMAIL_MAX:
-        raise AccountError("email", f"The email must have at most {EMAIL_MAX} characters.")
+        raise AccountError(
+            "email", _("The email must have at most %(max)s characters.", max=EMAIL_MAX)
+        )
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise AccountError(
-            "password", f"The password must have {MIN_LENGTH} to {MAX_LENGTH} characters."
+            "password",
+            _(
+                "The password must have %(min)s to %(max)s characters.",
+                min=MIN_LENGTH,
+                max=MAX_LENGTH,
+            ),
         )
 
 
 def create_user(
-    email: str, name: str, role: Role, password: str, *, specialty: str = "", bio: str = ""
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    *,
+    specialty: str = "",
+    bio: str = "",
+    timezone: str = "UTC",
 ) -> User:
     """Create a user (and an expert profile for experts); raises AccountError."""
     check_new_account(email, name, password)
@@ -76,7 +94,11 @@ def create_user(
     if find_by_email(email) is not None:
         raise DuplicateEmail(email)
     user = User(
-        email=email, name=name.strip(), role=Role(role), password_hash=hash_password(password)
+        email=email,
+        name=name.strip(),
+        role=Role(role),
+        password_hash=hash_password(password),
+        timezone=timezone,
     )
     if user.role is Role.EXPERT:
         user.profile = ExpertProfile(

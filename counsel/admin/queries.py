@@ -4,6 +4,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -12,6 +14,8 @@ from counsel.models import CounselingSession, LedgerEntry, Role, SharedFile, Sta
 from counsel.sessions.dashboards import with_people
 
 MAX_TEXT = 100
+# The query-string names of the two date filters, as the problems name them.
+DATE_LABELS = {"from": _l("from"), "to": _l("to")}
 
 
 @dataclass
@@ -42,7 +46,9 @@ def _status(raw: str, problems: list[str]) -> Status | None:
     try:
         return Status(raw) if raw else None
     except ValueError:
-        problems.append(f"There is no status “{raw[:MAX_TEXT]}”: showing every status.")
+        problems.append(
+            _("There is no status “%(value)s”: showing every status.", value=raw[:MAX_TEXT])
+        )
         return None
 
 
@@ -50,7 +56,9 @@ def _expert(raw: str, problems: list[str]) -> int | None:
     if raw.isdecimal() and len(raw) < 10:
         return int(raw)
     if raw:
-        problems.append(f"“{raw[:MAX_TEXT]}” is not an expert: showing every expert.")
+        problems.append(
+            _("“%(value)s” is not an expert: showing every expert.", value=raw[:MAX_TEXT])
+        )
     return None
 
 
@@ -59,7 +67,11 @@ def _day(raw: str, label: str, problems: list[str]) -> date | None:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
         problems.append(
-            f"The {label} date “{raw[:MAX_TEXT]}” is not a date like 2025-01-31: it was ignored."
+            _(
+                "The %(label)s date “%(value)s” is not a date like 2025-01-31: it was ignored.",
+                label=DATE_LABELS[label],
+                value=raw[:MAX_TEXT],
+            )
         )
         return None
 
@@ -76,7 +88,7 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
         problems=problems,
     )
     if filters.start and filters.end and filters.start > filters.end:
-        problems.append("The from date is after the to date, so no session can match.")
+        problems.append(_("The from date is after the to date, so no session can match."))
     return filters
 
 

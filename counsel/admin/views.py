@@ -1,6 +1,7 @@
 """Admin pages: review sessions and their ledgers, manage experts, disable accounts."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from counsel import ertc
@@ -76,7 +77,7 @@ def experts():
     except users.AccountError as error:
         form[error.field].errors.append(error.message)
         return _experts_page(form, error.status)
-    flash(f"Expert account created for {user.email}.", "info")
+    flash(_("Expert account created for %(email)s.", email=user.email), "info")
     return redirect(url_for(".experts"))
 
 
@@ -87,7 +88,7 @@ def _experts_page(form: ExpertForm, status: int):
 def _user_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        abort(404, "No such user.")
+        abort(404, _("No such user."))
     return user
 
 
@@ -100,10 +101,10 @@ def disable_user(user_id: int):
     """Disable an account and end all its logins and open calls."""
     user = _user_or_404(user_id)
     if user.id == current_user.id:
-        abort(409, "You cannot disable your own account.")
+        abort(409, _("You cannot disable your own account."))
     actions.disable_user(user)  # committed before the sockets are told to close
     ertc.get_relay().disconnect_user(user.id)
-    flash(f"{user.name} is disabled and logged out everywhere.", "info")
+    flash(_("%(name)s is disabled and logged out everywhere.", name=user.name), "info")
     return _back()
 
 
@@ -112,5 +113,5 @@ def enable_user(user_id: int):
     """Let a disabled account log in again."""
     user = _user_or_404(user_id)
     actions.enable_user(user)
-    flash(f"{user.name} can log in again.", "info")
+    flash(_("%(name)s can log in again.", name=user.name), "info")
     return _back()

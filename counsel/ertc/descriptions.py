@@ -6,11 +6,13 @@ reaches them through `counsel.ertc.describe`. The template escapes what they ret
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from counsel.web.display import filesize
 
 
 def _on_off(value: Any) -> str:
-    return "on" if value is True else "off"
+    return _("on") if value is True else _("off")
 
 
 def text(payload: dict) -> str:
@@ -20,19 +22,27 @@ def text(payload: dict) -> str:
 
 def camera(payload: dict) -> str:
     """Camera and microphone state."""
-    return f"camera {_on_off(payload.get('video'))}, microphone {_on_off(payload.get('audio'))}"
+    return _(
+        "camera %(video)s, microphone %(audio)s",
+        video=_on_off(payload.get("video")),
+        audio=_on_off(payload.get("audio")),
+    )
 
 
 def shared_file(payload: dict) -> str:
     """A shared file: its name, size and type."""
-    name = payload.get("name", "(no name)")
-    return f"shared {name} ({filesize(payload.get('size'))}, {payload.get('mime', 'unknown type')})"
+    return _(
+        "shared %(name)s (%(size)s, %(mime)s)",
+        name=payload.get("name", _("(no name)")),
+        size=filesize(payload.get("size")),
+        mime=payload.get("mime", _("unknown type")),
+    )
 
 
 def ending(payload: dict) -> str:
     """The end of the session, with its reason."""
     reason = payload.get("reason")
-    return f"ended the session: {reason}" if reason else "ended the session"
+    return _("ended the session: %(reason)s", reason=reason) if reason else _("ended the session")
 
 
 def system(payload: dict) -> str:
@@ -43,4 +53,4 @@ def system(payload: dict) -> str:
 
 def signal(payload: dict) -> str:
     """An offer, answer or candidate (never stored; described should one ever be)."""
-    return "connection setup"
+    return _("connection setup")

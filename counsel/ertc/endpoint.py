@@ -7,6 +7,7 @@ flask-sock answers 101 before the route function runs, so every refusal happens 
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -15,6 +16,7 @@ from counsel.ertc.serve import serve
 from counsel.ertc.transport.connection import Connection
 from counsel.ertc.transport.limits import FloodGuard
 from counsel.extensions import db, sock
+from counsel.i18n.names import status_name
 from counsel.models import ROOM_OPEN_STATUSES
 from counsel.records import audit
 from counsel.sessions.access import participant_session
@@ -54,32 +56,33 @@ def _refusal():
         # The pool or the database is exhausted (a reconnect wave): the client retries later.
         db.session.rollback()
         current_app.logger.warning("ertc: admission check failed: %s", type(error).__name__)
-        return json_error(503, "The server is busy right now; try again shortly.")
+        return json_error(503, _("The server is busy right now; try again shortly."))
 
 
 def _checks():
     if not current_user.is_authenticated:
-        return json_error(401, "Please log in to join the room.")
+        return json_error(401, _("Please log in to join the room."))
     origin = request.headers.get("Origin")
     if origin not in allowed_origins():
         audit.record("ertc", "denied", f"origin:{origin}")
-        return json_error(403, "This page may not open the room.")
+        return json_error(403, _("This page may not open the room."))
     session_id, after = _query_int("session"), _query_int("after", 0)
     if session_id is None:
-        return json_error(404, "No such session.")
+        return json_error(404, _("No such session."))
     if after is None:
-        return json_error(400, "after must be a ledger seq (a whole number).")
+        return json_error(400, _("after must be a ledger seq (a whole number)."))
     if get_relay().draining():
-        return json_error(503, "The server is restarting; try again in a moment.")
+        return json_error(503, _("The server is restarting; try again in a moment."))
     if get_relay().local_count() >= current_app.config["MAX_SOCKETS_PER_WORKER"]:
-        return json_error(503, "The server is full right now; try again shortly.")
+        return json_error(503, _("The server is full right now; try again shortly."))
     return _admit(session_id, after)
 
 
 def _admit(session_id: int, after: int):
     session, role = participant_session(session_id)  # 404, or 403 audited (admins too)
     if session.status not in ROOM_OPEN_STATUSES:
-        return json_error(409, f"This session is {session.status.value}: its room is closed.")
+        status = status_name(session.status)
+        return json_error(409, _("This session is %(status)s: its room is closed.", status=status))
     g.ertc_ticket = Ticket(session.id, role.value, current_user.id, after)
     # No permessage-deflate: a compressed frame could inflate past the size limit.
     request.environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)

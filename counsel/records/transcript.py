@@ -4,6 +4,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from counsel import ertc
 from counsel.ertc.protocol import FILE
 from counsel.models import CounselingSession, LedgerEntry
@@ -24,9 +26,9 @@ class Line:
 
 def _actor(entry: LedgerEntry, session: CounselingSession) -> str:
     if entry.actor == "member":
-        return f"{session.member.name} (member)"
+        return _("%(name)s (member)", name=session.member.name)
     if entry.actor == "expert":
-        return f"{display_name(session.expert)} (expert)"
+        return _("%(name)s (expert)", name=display_name(session.expert))
     return entry.actor
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from counsel.extensions import db
@@ -62,10 +63,10 @@ def upload(session_id: int):
     """Share a file in an open room: JSON 201 with its description."""
     cs, _role = participant_session(session_id)
     if cs.status not in ROOM_OPEN_STATUSES:
-        abort(409, "Files can only be shared while the session is open.")
+        abort(409, _("Files can only be shared while the session is open."))
     incoming = request.files.get("file")
     if incoming is None:
-        abort(400, "The upload was empty or incomplete. Choose a file and try again.")
+        abort(400, _("The upload was empty or incomplete. Choose a file and try again."))
     received = _receive(session_id, incoming)
     name = filenames.display_name(incoming.filename, received.mime)
     shared = sharing.share(cs, current_user, name, received, _folder())
@@ -78,7 +79,7 @@ def upload(session_id: int):
 def _file_or_404(file_id: int) -> SharedFile:
     shared = db.session.get(SharedFile, file_id)
     if shared is None:
-        abort(404, "No such file.")
+        abort(404, _("No such file."))
     return shared
 
 
@@ -86,7 +87,7 @@ def _file_response(shared: SharedFile):
     path = _folder() / shared.stored_name
     if not path.is_file():
         current_app.logger.error("file %s missing from the upload folder", shared.id)
-        abort(404, "This file is no longer available.")
+        abort(404, _("This file is no longer available."))
     # Flask adds "; charset=utf-8" to text/plain itself.
     response = send_file(path, mimetype=shared.mime, conditional=False, etag=False, max_age=None)
     inline = shared.mime in filetypes.INLINE_TYPES

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from flask_babel import gettext as _
+
 from counsel.room import filetypes
 
 CHUNK = 64 * 1024
@@ -55,7 +57,8 @@ def _copy(source: BinaryIO, target: BinaryIO, limit: int) -> _Scan:
     while chunk := source.read(CHUNK):
         scan.feed(chunk)
         if scan.size > limit:
-            raise UploadRefused(413, f"Files may be at most {limit / MEGABYTE:g} MB.")
+            size = f"{limit / MEGABYTE:g}"
+            raise UploadRefused(413, _("Files may be at most %(size)s MB.", size=size))
         target.write(chunk)
     return scan
 
@@ -63,11 +66,12 @@ def _copy(source: BinaryIO, target: BinaryIO, limit: int) -> _Scan:
 def _kept(scan: _Scan) -> Received:
     """Decide on a scanned file: its type, or the refusal."""
     if scan.size == 0:
-        raise UploadRefused(400, "The file is empty.")
+        raise UploadRefused(400, _("The file is empty."))
     mime = filetypes.decide(scan.head, scan.text)
     if mime is None:
         raise UploadRefused(
-            415, "Only images (PNG, JPEG, GIF, WebP), PDF documents and plain text can be shared."
+            415,
+            _("Only images (PNG, JPEG, GIF, WebP), PDF documents and plain text can be shared."),
         )
     return Received(secrets.token_hex(16), scan.size, scan.digest.hexdigest(), mime)
 

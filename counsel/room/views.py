@@ -12,6 +12,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -33,10 +35,10 @@ from counsel.web.api import json_login_required
 bp = Blueprint("room", __name__, url_prefix="/sessions/<int:session_id>")
 
 CLOSED_MESSAGES = {
-    Status.REQUESTED: "The expert has not accepted this session yet.",
-    Status.DECLINED: "The expert declined this session.",
-    Status.CANCELLED: "This session was cancelled.",
-    Status.ENDED: "This session has ended.",
+    Status.REQUESTED: _l("The expert has not accepted this session yet."),
+    Status.DECLINED: _l("The expert declined this session."),
+    Status.CANCELLED: _l("This session was cancelled."),
+    Status.ENDED: _l("This session has ended."),
 }
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 _AFTER = re.compile(r"^\d{1,18}$")
@@ -78,9 +80,9 @@ def _closed(cs: CounselingSession):
     page = render_template(
         "error.html",
         status=409,
-        message=CLOSED_MESSAGES[cs.status],
+        message=str(CLOSED_MESSAGES[cs.status]),
         link_url=link,
-        link_text="See the session summary",
+        link_text=_("See the session summary"),
     )
     return page, 409
 
@@ -136,14 +138,14 @@ def ice(session_id: int):
     """STUN and TURN servers for this call; TURN credentials expire after TURN_TTL."""
     cs, _role = participant_session(session_id)
     if cs.status not in ROOM_OPEN_STATUSES:
-        abort(409, CLOSED_MESSAGES[cs.status])
+        abort(409, str(CLOSED_MESSAGES[cs.status]))
     return jsonify(ice_servers(current_app.config, current_user.id)), 200, NO_STORE
 
 
 def _after() -> int:
     raw = request.args.get("after", "0")
     if not _AFTER.match(raw):
-        abort(400, "`after` must be a whole number of 0 or more.")
+        abort(400, _("`after` must be a whole number of 0 or more."))
     return int(raw)
 
 

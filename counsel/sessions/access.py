@@ -3,6 +3,7 @@
 from typing import NoReturn
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from counsel.extensions import db
@@ -14,14 +15,14 @@ def session_or_404(session_id: int) -> CounselingSession:
     """The session, or 404."""
     session = db.session.get(CounselingSession, session_id)
     if session is None:
-        abort(404, "No such session.")
+        abort(404, _("No such session."))
     return session
 
 
-def deny(target: str, message: str = "You do not have access to this.") -> NoReturn:
+def deny(target: str, message: str | None = None) -> NoReturn:
     """Audit a refused access and answer 403."""
     audit.record("access", "denied", target)
-    abort(403, message)
+    abort(403, message or _("You do not have access to this."))
 
 
 def participant_session(session_id: int) -> tuple[CounselingSession, Role]:
@@ -44,4 +45,4 @@ def viewable_session(session_id: int) -> CounselingSession:
 def require_role(role: Role) -> None:
     """403 unless the current user has this role."""
     if current_user.role is not role:
-        deny(f"role:{role}", "This page is not for your account.")
+        deny(f"role:{role}", _("This page is not for your account."))

@@ -1,6 +1,8 @@
 """Dashboards for each role and the session workflow routes: request, accept, decline, cancel."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from counsel.accounts import users
@@ -15,9 +17,9 @@ bp = Blueprint("sessions", __name__)
 display.register(bp)
 
 DONE = {
-    "accept": "Session accepted. The room link is under Upcoming.",
-    "decline": "Request declined.",
-    "cancel": "Session cancelled.",
+    "accept": _l("Session accepted. The room link is under Upcoming."),
+    "decline": _l("Request declined."),
+    "cancel": _l("Session cancelled."),
 }
 
 
@@ -60,7 +62,9 @@ def request_session():
         # An unknown expert belongs to the expert field, anything else to the topic.
         (form.expert_id if error.status == 404 else form.topic).errors.append(error.message)
         return _member_page(form, error.status)
-    flash(f"Your request was sent to {display.display_name(session.expert)}.", "info")
+    flash(
+        _("Your request was sent to %(name)s.", name=display.display_name(session.expert)), "info"
+    )
     return redirect(url_for(".dashboard"))
 
 
@@ -75,5 +79,5 @@ def act(session_id: int, action: str):
         if error.status == 403:
             audit.record("access", "denied", f"session:{session_id}")
         abort(error.status, error.message)
-    flash(DONE[action], "info")
+    flash(str(DONE[action]), "info")
     return redirect(url_for(".dashboard"))

@@ -7,10 +7,13 @@ cannot both win, on SQLite or PostgreSQL.
 from dataclasses import dataclass
 from typing import Any, cast
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, Result, update
 from sqlalchemy.orm import Session
 
 from counsel.extensions import db
+from counsel.i18n.names import status_name
 from counsel.models import CounselingSession, Role, Status, StatusChange, User, utcnow
 from counsel.uow import unit_of_work
 
@@ -42,17 +45,24 @@ TRANSITIONS = {
     "cancel": Transition(Role.MEMBER, (Status.REQUESTED, Status.ACCEPTED), Status.CANCELLED),
 }
 
+# Who may not: one sentence per action, since each language words the refusal its own way.
+NOT_YOURS = {
+    "accept": _l("Only the session's expert can accept it."),
+    "decline": _l("Only the session's expert can decline it."),
+    "cancel": _l("Only the session's member can cancel it."),
+}
+
 
 def request_session(member: User, expert_id: int, topic: str) -> CounselingSession:
     """A member asks an expert for a session."""
     if member.role is not Role.MEMBER:
-        raise WorkflowError(403, "Only members can request a session.")
+        raise WorkflowError(403, _("Only members can request a session."))
     expert = db.session.get(User, expert_id)
     if expert is None or expert.role is not Role.EXPERT or not expert.active:
-        raise WorkflowError(404, "That expert does not exist.")
+        raise WorkflowError(404, _("That expert does not exist."))
     topic = topic.strip()
     if not 1 <= len(topic) <= 200:
-        raise WorkflowError(400, "Please give a topic of 1 to 200 characters.")
+        raise WorkflowError(400, _("Please give a topic of 1 to 200 characters."))
     session = CounselingSession(member_id=member.id, expert_id=expert.id, topic=topic)
     with unit_of_work() as work:
         work.add(session)
@@ -69,9 +79,9 @@ def apply(session: CounselingSession, user: User, action: str) -> None:
     """Apply accept, decline or cancel for this user, or raise WorkflowError."""
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise WorkflowError(404, "Unknown action.")
+        raise WorkflowError(404, _("Unknown action."))
     if not _is_actor(session, user, transition.actor_role):
-        raise WorkflowError(403, f"Only the session's {transition.actor_role} can {action} it.")
+        raise WorkflowError(403, str(NOT_YOURS[action]))
     values: dict = {"status": transition.target}
     if transition.stamp:
         values[transition.stamp] = utcnow()
@@ -94,7 +104,8 @@ def _conditional_update(
             work.add(change)
     except _LostRace:
         # Rolled back (with anything staged for it), so the status read here is the current one.
-        message = f"This session is {session.status}: that is no longer possible."
+        status = status_name(session.status)
+        message = _("This session is %(status)s: that is no longer possible.", status=status)
         raise WorkflowError(409, message) from None
     db.session.refresh(session)
 

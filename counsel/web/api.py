@@ -4,6 +4,7 @@ import functools
 from collections.abc import Callable
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from counsel.web.errors import json_endpoint
@@ -15,7 +16,7 @@ def json_login_required(view: Callable) -> Callable:
     @functools.wraps(view)
     def checked(*args, **kwargs):
         if not current_user.is_authenticated:
-            abort(401, "Please log in again.")
+            abort(401, _("Please log in again."))
         return view(*args, **kwargs)
 
     return json_endpoint(checked)

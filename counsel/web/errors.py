@@ -3,6 +3,8 @@
 from collections.abc import Callable
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -20,6 +22,14 @@ CODES = {
     503: "unavailable",
 }
 
+# Said instead of Werkzeug's own descriptions, which exist in English only.
+PLAIN = {
+    400: _l("The request was not understood."),
+    404: _l("There is nothing at this address."),
+    405: _l("That cannot be done at this address."),
+    413: _l("That is too large to send."),
+}
+
 
 def json_endpoint(view: Callable) -> Callable:
     """Mark a view whose errors are answered as JSON."""
@@ -35,20 +45,23 @@ def wants_json() -> bool:
 
 def json_error(status: int, message: str, code: str | None = None):
     """A JSON error response in the contract's shape."""
-    body = {"error": code or CODES.get(status, "error"), "message": message}
+    body = {"error": code or CODES.get(status, "error"), "message": str(message)}
     return jsonify(body), status
 
 
 def _handle_http(error: HTTPException):
     status = error.code or 500
-    message = error.description or "Something went wrong."
+    message = error.description
+    if not message or message == type(error).description:
+        message = PLAIN.get(status, _l("Something went wrong."))
+    message = str(message)
     if wants_json():
         return json_error(status, message, getattr(error, "error_code", None))
     return render_template("error.html", status=status, message=message), status
 
 
 def _handle_csrf(error: CSRFError):
-    message = "The form expired or did not come from this site. Reload the page and try again."
+    message = _("The form expired or did not come from this site. Reload the page and try again.")
     if wants_json():
         return json_error(400, message, "csrf")
     return render_template("error.html", status=400, message=message), 400
@@ -56,7 +69,7 @@ def _handle_csrf(error: CSRFError):
 
 def _handle_unexpected(error: Exception):
     current_app.logger.exception("unhandled error on %s", request.endpoint)
-    return _handle_http(InternalServerError("Something went wrong on our side."))
+    return _handle_http(InternalServerError(_("Something went wrong on our side.")))
 
 
 def init_app(app: Flask) -> None:

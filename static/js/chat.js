@@ -28,9 +28,31 @@ export class Chat {
     this.retries = new Map(); // client_id -> attempts after not-saved
     this.online = false;
     for (const line of this.pending) this.log.addPending(line.client_id, line.text, "waiting");
+    this.composing = false;
+    this.watchComposition(input);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      if (this.composing) return; // the syllable is not finished yet
       if (this.submit(input.value)) input.value = "";
+    });
+  }
+
+  /**
+   * An input method (Korean, Japanese, Chinese) composes a syllable over several keys; Enter
+   * then commits the composition. It must never also send the line: chat apps that do send
+   * the last syllable again as a message of its own.
+   */
+  watchComposition(input) {
+    input.addEventListener("compositionstart", () => {
+      this.composing = true;
+    });
+    input.addEventListener("compositionend", () => {
+      this.composing = false;
+    });
+    input.addEventListener("keydown", (event) => {
+      // keyCode 229: the key went to the input method (Safari ends the composition first).
+      const composing = event.isComposing || event.keyCode === 229 || this.composing;
+      if (event.key === "Enter" && composing) event.preventDefault();
     });
   }
 

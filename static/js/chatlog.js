@@ -1,15 +1,17 @@
 /**
  * The chat log: one row per chat line or shared file, in seq order, pending lines last.
- * Everything a person wrote goes in with textContent, never as HTML.
+ * Everything a person wrote goes in with textContent, never as HTML. Times are shown in the
+ * person's zone and language (i18n.js).
  */
 
+import { clock as timeOfDay, t } from "./i18n.js";
 import { Type } from "./protocol.js";
 
 const PENDING_TEXT = {
-  sending: "Sending…",
-  waiting: "Not sent yet: it will be sent when the connection is back.",
-  retrying: "Not saved yet: trying again…",
-  refused: "Not sent: the server refused this message.",
+  sending: t("Sending…"),
+  waiting: t("Not sent yet: it will be sent when the connection is back."),
+  retrying: t("Not saved yet: trying again…"),
+  refused: t("Not sent: the server refused this message."),
 };
 
 function element(tag, className, text) {
@@ -20,8 +22,7 @@ function element(tag, className, text) {
 }
 
 function clock(ts) {
-  const date = ts ? new Date(ts) : new Date();
-  return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return timeOfDay(ts ? new Date(ts) : new Date());
 }
 
 export function formatSize(bytes) {
@@ -73,6 +74,7 @@ export class ChatLog {
     delete row.dataset.pending;
     row.querySelector(".pending-note").remove();
     row.querySelector("time").textContent = clock(entry.ts);
+    row.querySelector("time").dateTime = entry.ts || "";
     row.dataset.seq = String(entry.seq);
     row.dataset.type = entry.type;
     this.place(row, entry.seq);
@@ -86,8 +88,10 @@ export class ChatLog {
     const row = element("li", `entry from-${from === this.role ? "me" : "peer"}`);
     row.dataset.from = from;
     const head = element("div", "entry-head");
-    head.append(element("span", "who", from === this.role ? "You" : this.peerName));
-    head.append(element("time", null, clock(ts)));
+    head.append(element("span", "who", from === this.role ? t("You") : this.peerName));
+    const time = element("time", null, clock(ts));
+    if (ts) time.dateTime = ts;
+    head.append(time);
     row.append(head);
     return row;
   }

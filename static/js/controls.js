@@ -3,12 +3,15 @@
  * camera and microphone state is shown over the remote video.
  */
 
+import { t } from "./i18n.js";
 import { hasKind, isOn, setOn } from "./media.js";
 import { Type } from "./protocol.js";
 
 const LABELS = {
-  video: { on: "Turn camera off", off: "Turn camera on", none: "No camera" },
-  audio: { on: "Mute microphone", off: "Unmute microphone", none: "No microphone" },
+  // A toggle keeps its name and says its state with aria-pressed (pressed: camera off, muted),
+  // so a screen reader never hears a name and a state that contradict each other.
+  video: { present: t("Turn camera off"), none: t("No camera") },
+  audio: { present: t("Mute microphone"), none: t("No microphone") },
 };
 
 export class MediaControls {
@@ -90,7 +93,7 @@ export class MediaControls {
       button.disabled = !present;
       button.setAttribute("aria-pressed", String(present && !on));
       button.dataset.on = String(on);
-      button.querySelector(".label").textContent = LABELS[kind][present ? (on ? "on" : "off") : "none"];
+      button.querySelector(".label").textContent = LABELS[kind][present ? "present" : "none"];
     }
     this.localTile.dataset.camera = isOn(this.stream, "video") ? "on" : "off";
     this.localTile.dataset.mic = isOn(this.stream, "audio") ? "on" : "off";

@@ -3,6 +3,7 @@
  * the connection is down is sent as soon as it is back.
  */
 
+import { t } from "./i18n.js";
 import { Type } from "./protocol.js";
 
 const MAX_REASON = 500;
@@ -26,7 +27,7 @@ export class Ending {
     if (this.dialog.returnValue !== "end") return;
     this.pending = this.reason.value.trim().slice(0, MAX_REASON);
     this.button.disabled = true;
-    this.button.querySelector(".label").textContent = "Ending…";
+    this.button.querySelector(".label").textContent = t("Ending…");
     this.flush();
   }
 

@@ -3,6 +3,7 @@
  * session's record. A FILE that could not be sent yet is sent once the connection is back.
  */
 
+import { t } from "./i18n.js";
 import { Type } from "./protocol.js";
 
 export class FileShare {
@@ -22,7 +23,8 @@ export class FileShare {
     this.input.value = "";
     if (!file) return;
     if (file.size > this.maxBytes) {
-      return this.say(`“${file.name}” is larger than ${this.maxBytes / (1024 * 1024)} MB.`, true);
+      const size = this.maxBytes / (1024 * 1024);
+      return this.say(t("“{name}” is larger than {size} MB.", { name: file.name, size }), true);
     }
     this.upload(file);
   }
@@ -37,10 +39,12 @@ export class FileShare {
     xhr.responseType = "json";
     xhr.upload.addEventListener("progress", (event) => this.showProgress(event));
     xhr.addEventListener("load", () => this.uploaded(xhr, file.name));
-    xhr.addEventListener("error", () => this.say(`Could not upload “${file.name}”: the connection failed.`, true));
+    xhr.addEventListener("error", () => {
+      this.say(t("Could not upload “{name}”: the connection failed.", { name: file.name }), true);
+    });
     this.progress.value = 0;
     this.progress.hidden = false;
-    this.say(`Uploading “${file.name}”…`, false);
+    this.say(t("Uploading “{name}”…", { name: file.name }), false);
     xhr.send(form);
   }
 
@@ -52,11 +56,11 @@ export class FileShare {
     this.progress.hidden = true;
     const body = xhr.response || {};
     if (xhr.status !== 201 || !Number.isInteger(body.id)) {
-      const why = body.message || `the server answered ${xhr.status}.`;
-      return this.say(`Could not share “${name}”: ${why}`, true);
+      const why = body.message || t("the server answered {status}.", { status: xhr.status });
+      return this.say(t("Could not share “{name}”: {why}", { name, why }), true);
     }
     this.unsent.add(body.id);
-    this.say(`Sharing “${name}”…`, false);
+    this.say(t("Sharing “{name}”…", { name }), false);
     this.flush();
   }
 
@@ -64,7 +68,7 @@ export class FileShare {
   onEntry(entry) {
     if (entry.from !== this.role || !this.unsent.delete(entry.file_id)) return;
     this.inFlight.delete(entry.file_id);
-    this.say(`Shared “${entry.name}”.`, false);
+    this.say(t("Shared “{name}”.", { name: entry.name }), false);
   }
 
   onSynced() {

@@ -2,36 +2,52 @@
  * Camera and microphone: ask for both, fall back to one or none, and say what to do about it.
  */
 
+import { t } from "./i18n.js";
+
 const VIDEO = { width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: "user" };
 const SINGLE = [
   { kind: "audio", constraints: { audio: true } },
   { kind: "video", constraints: { video: VIDEO } },
 ];
 const DEVICE = { audio: "microphone", video: "camera" };
-const STILL_WORKS = "You can still see and hear the other person, and chat.";
+const STILL_WORKS = t("You can still see and hear the other person, and chat.");
+// Whole sentences per device, so that each language can word them its own way.
+const REASONS = {
+  blocked: {
+    camera: t("Your camera is blocked for this site. Allow it in the address bar (the camera icon), then press Try again."),
+    microphone: t("Your microphone is blocked for this site. Allow it in the address bar (the camera icon), then press Try again."),
+    both: t("Your camera and microphone are blocked for this site. Allow them in the address bar (the camera icon), then press Try again."),
+  },
+  busy: {
+    camera: t("Your camera is busy in another app. Close that app, then press Try again."),
+    microphone: t("Your microphone is busy in another app. Close that app, then press Try again."),
+    both: t("Your camera and microphone are busy in another app. Close that app, then press Try again."),
+  },
+  missing: {
+    camera: t("No camera was found. Connect one, then press Try again."),
+    microphone: t("No microphone was found. Connect one, then press Try again."),
+    both: t("No camera or microphone was found. Connect one, then press Try again."),
+  },
+};
 
 /** Why a device is missing, as a sentence that says what to do. */
-function reason(error, device, plural = false) {
-  const [is, it] = plural ? ["are", "them"] : ["is", "it"];
+function reason(error, device) {
   const name = error?.name;
-  if (name === "NotAllowedError" || name === "SecurityError") {
-    return `Your ${device} ${is} blocked for this site. Allow ${it} in the address bar (the camera icon), then press Try again.`;
-  }
-  if (name === "NotReadableError" || name === "AbortError") {
-    return `Your ${device} ${is} busy in another app. Close that app, then press Try again.`;
-  }
-  return `No ${device.replace(" and ", " or ")} was found. Connect one, then press Try again.`;
+  if (name === "NotAllowedError" || name === "SecurityError") return REASONS.blocked[device];
+  if (name === "NotReadableError" || name === "AbortError") return REASONS.busy[device];
+  return REASONS.missing[device];
 }
 
 function explain(error, got) {
   if (!navigator.mediaDevices) {
-    return `Camera and microphone need a secure (https) address. ${STILL_WORKS}`;
+    return t("Camera and microphone need a secure (https) address.") + " " + STILL_WORKS;
   }
-  if (got === "audio") return `${reason(error, "camera")} Until then you are on audio only.`;
+  // Template literals would hide the t("...") calls from Babel's extraction.
+  if (got === "audio") return reason(error, "camera") + " " + t("Until then you are on audio only.");
   if (got === "video") {
-    return `${reason(error, "microphone")} Until then the other person cannot hear you.`;
+    return reason(error, "microphone") + " " + t("Until then the other person cannot hear you.");
   }
-  return `${reason(error, "camera and microphone", true)} ${STILL_WORKS}`;
+  return `${reason(error, "both")} ${STILL_WORKS}`;
 }
 
 /** Kinds not worth asking for again: denied ones, or all of them after a dismissed prompt. */

@@ -9,6 +9,7 @@ import { ChatLog } from "./chatlog.js";
 import { MediaControls } from "./controls.js";
 import { Ending } from "./ending.js";
 import { FileShare } from "./files.js";
+import { t } from "./i18n.js";
 import { ErrorCode, SysEvent, Type } from "./protocol.js";
 import { Signaling } from "./signaling.js";
 import { Stage } from "./stage.js";
@@ -73,7 +74,7 @@ class Room {
     on("signal", ({ frame }) => this.call.signal(frame));
     on("notice", ({ frame }) => this.notice(frame));
     on("down", ({ delay }) => this.down(delay));
-    on("replaced", () => this.finish("This call moved to another tab or device.", "moved"));
+    on("replaced", () => this.finish(t("This call moved to another tab or device."), "moved"));
     on("done", () => this.ended());
     on("fatal", ({ reason }) => this.fatal(reason));
     this.call.on("state", ({ state }) => this.callState(state));
@@ -172,14 +173,14 @@ class Room {
   /** END from either side: leave for the summary. */
   ended() {
     if (this.over) return;
-    this.finish("The session has ended.", "ended");
+    this.finish(t("The session has ended."), "ended");
     location.assign(this.summaryUrl);
   }
 
   fatal(reason) {
     const text = reason === "logged-out"
-      ? "You were logged out. Log in again to rejoin the call."
-      : "You can no longer join this room.";
+      ? t("You were logged out. Log in again to rejoin the call.")
+      : t("You can no longer join this room.");
     this.finish(text, reason);
   }
 

@@ -3,6 +3,8 @@
  * presence (#peer-presence data-presence) and the link to the server (#link-status).
  */
 
+import { t } from "./i18n.js";
+
 const WORKING_CALL = new Set(["new", "connecting", "none"]);
 const BROKEN_CALL = new Set(["disconnected", "failed", "restarting"]);
 
@@ -50,18 +52,17 @@ export class RoomStatus {
   setLink(up, retryMs = 0) {
     this.linkUp = up;
     this.everLinked = this.everLinked || up;
-    const when = retryMs > 1000 ? ` Trying again in ${Math.round(retryMs / 1000)} s.` : "";
-    this.banner(
-      up ? null : `The connection to Counsel was lost; your messages wait here and will be sent.${when}`,
-      !up,
-    );
+    const lost = t("The connection to Counsel was lost; your messages wait here and will be sent.");
+    const seconds = Math.round(retryMs / 1000);
+    const when = retryMs > 1000 ? " " + t("Trying again in {seconds} s.", { seconds }) : "";
+    this.banner(up ? null : lost + when, !up);
     this.render();
   }
 
   /** The server says live delivery is interrupted (it still saves everything), or back. */
   setDegraded(degraded) {
     if (!this.linkUp) return;
-    const text = "Messages are saved but arrive late for a moment; the call itself is not affected.";
+    const text = t("Messages are saved but arrive late for a moment; the call itself is not affected.");
     this.banner(degraded ? text : null, false);
   }
 
@@ -91,19 +92,21 @@ export class RoomStatus {
   text(state) {
     const name = this.peerName;
     if (state === "ended") return this.final;
-    if (state === "connected") return `Connected with ${name}`;
-    if (state === "connecting") return `Connecting to ${name}…`;
-    if (state === "reconnecting") return "The connection was interrupted. Reconnecting…";
-    if (this.presence === "left") return `${name} left the room. You can wait here or end the session.`;
-    return `Waiting for ${name} to join…`;
+    if (state === "connected") return t("Connected with {name}", { name });
+    if (state === "connecting") return t("Connecting to {name}…", { name });
+    if (state === "reconnecting") return t("The connection was interrupted. Reconnecting…");
+    if (this.presence === "left") {
+      return t("{name} left the room. You can wait here or end the session.", { name });
+    }
+    return t("Waiting for {name} to join…", { name });
   }
 
   presenceText() {
     const name = this.peerName;
-    if (this.presence === "present") return `${name} is here`;
-    if (this.presence === "reconnecting") return `${name} is reconnecting…`;
-    if (this.presence === "left") return `${name} left`;
-    return `Waiting for ${name}`;
+    if (this.presence === "present") return t("{name} is here", { name });
+    if (this.presence === "reconnecting") return t("{name} is reconnecting…", { name });
+    if (this.presence === "left") return t("{name} left", { name });
+    return t("Waiting for {name}", { name });
   }
 
   render() {

@@ -103,6 +103,7 @@ PAGES = [
     ("admin", "/admin/sessions", "admin session list"),
     ("admin", "/admin/sessions/{ended}", "admin session detail"),
     ("admin", "/admin/experts", "admin experts"),
+    ("member", "/settings", "settings"),
     ("member", "/sessions/{ended}/summary", "summary"),
     ("member", "/admin/sessions", "403 page"),
     ("member", "/sessions/987654/room", "404 page"),
