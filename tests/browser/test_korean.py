@@ -7,8 +7,8 @@ import pytest
 
 from counsel.extensions import db
 from counsel.models import CounselingSession, ExpertProfile, Role, Status, User
-from tests.browser.people import Person
-from tests.conftest import PASSWORD, PASSWORD_HASH
+from tests.helpers.browser import Person
+from tests.helpers.people import PASSWORD, PASSWORD_HASH
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from counsel import create_app
 from counsel.extensions import db
 from counsel.models import Role, Status, User
-from tests.conftest import csrf_token, login, make_app
+from tests.helpers.apps import make_app
+from tests.helpers.forms import csrf_token, login
 from tests.helpers.web import load
 
 KOREAN = {"Accept-Language": "ko-KR,ko;q=0.9"}
@@ -52,9 +54,11 @@ def test_a_language_counsel_does_not_speak_falls_back_to_the_default(app, client
 
 
 def test_an_unknown_default_language_is_refused_at_start(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="COUNSEL_DEFAULT_LANGUAGE"):
+        make_app(f"sqlite:///{tmp_path / 'x.db'}", tmp_path, DEFAULT_LANGUAGE="fr")
     monkeypatch.setenv("COUNSEL_DEFAULT_LANGUAGE", "fr")
     with pytest.raises(ValueError, match="COUNSEL_DEFAULT_LANGUAGE"):
-        make_app(f"sqlite:///{tmp_path / 'x.db'}", tmp_path)
+        create_app()
 
 
 def test_the_cookie_beats_accept_language(client):

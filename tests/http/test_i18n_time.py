@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from counsel.extensions import db
 from counsel.models import CounselingSession, Role, Status, User
-from tests.conftest import csrf_token, login
+from tests.helpers.forms import csrf_token, login
 from tests.helpers.web import load
 
 KOREAN = {"Accept-Language": "ko-KR,ko;q=0.9"}
