@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from counsel.accounts import users
+from counsel.accounts import lifetime, rates, users
 from counsel.accounts.forms import LoginForm, RegisterForm
 from counsel.accounts.throttle import is_throttled
 from counsel.extensions import login_manager
@@ -27,6 +27,7 @@ bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "That email and password do not match an account."
 THROTTLED = "Too many failed attempts. Please wait a few minutes and try again."
+TOO_MANY = "Too many attempts from your network. Please wait a few minutes and try again."
 
 
 def init_app(app: Flask) -> None:
@@ -59,6 +60,7 @@ def _page(template: str, form: FlaskForm, status: int | None = None):
 def _start_login(user: User) -> None:
     session.clear()  # a fresh session (and CSRF token) on login: no fixation
     login_user(user)
+    lifetime.stamp_login()
     audit.record("login", "success", user_id=user.id, subject=user.email)
 
 
@@ -77,8 +79,9 @@ def login():
     if not form.validate_on_submit():
         return _page("auth/login.html", form)
     email = users.normalize_email(form.email.data)
-    # Checked before the password, so a throttled guess learns nothing.
-    if is_throttled(email, request.remote_addr or ""):
+    # Checked before the password, so a throttled guess learns nothing (and costs no hash).
+    address = request.remote_addr or ""
+    if rates.login_limited(address) or is_throttled(email, address):
         return _refuse_login(form, email, "throttled", THROTTLED, 429)
     user = users.authenticate(email, form.password.data)
     if user is None:
@@ -109,6 +112,10 @@ def register():
     form = RegisterForm()
     if not form.validate_on_submit():
         return _page("auth/register.html", form)
+    if rates.registration_limited(request.remote_addr or ""):
+        audit.record("register", "throttled")
+        flash(TOO_MANY, "error")
+        return _page("auth/register.html", form, 429)
     try:
         user = users.create_user(form.email.data, form.name.data, Role.MEMBER, form.password.data)
     except users.AccountError as error:

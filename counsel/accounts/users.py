@@ -4,13 +4,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from counsel.accounts.passwords import (
-    MAX_LENGTH,
-    MIN_LENGTH,
-    hash_password,
-    needs_rehash,
-    verify_password,
-)
+from counsel.accounts.passwords import hash_password, needs_rehash, problem, verify_password
 from counsel.extensions import db
 from counsel.models import ExpertProfile, Role, User, new_login_token
 
@@ -59,10 +53,8 @@ def check_new_account(email: str, name: str, password: str) -> None:
         raise AccountError("email", f"That is not a valid email address: {error}") from error
     if len(normalize_email(email)) > EMAIL_MAX:
         raise AccountError("email", f"The email must have at most {EMAIL_MAX} characters.")
-    if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
-        raise AccountError(
-            "password", f"The password must have {MIN_LENGTH} to {MAX_LENGTH} characters."
-        )
+    if (refusal := problem(password)) is not None:
+        raise AccountError("password", refusal)
 
 
 def create_user(

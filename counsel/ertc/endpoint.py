@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from counsel.accounts.rates import join_limited
 from counsel.ertc.connection import Connection
 from counsel.ertc.limits import FloodGuard
 from counsel.ertc.relay import get_relay
@@ -73,6 +74,8 @@ def _checks():
         return json_error(503, "The server is restarting; try again in a moment.")
     if get_relay().local_count() >= current_app.config["MAX_SOCKETS_PER_WORKER"]:
         return json_error(503, "The server is full right now; try again shortly.")
+    if join_limited(current_user.id, request.remote_addr or ""):
+        return json_error(429, "Too many reconnects; wait a moment and try again.")
     return _admit(session_id, after)
 
 

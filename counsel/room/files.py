@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from counsel.extensions import db
 from counsel.models import ROOM_OPEN_STATUSES, CounselingSession, Role, SharedFile, User
 from counsel.records import audit
-from counsel.room import filenames, filetypes, uploads
+from counsel.room import filenames, filetypes, quota, uploads
 from counsel.sessions.access import deny, participant_session
 from counsel.web.api import json_login_required
 
@@ -31,13 +31,22 @@ def _limit() -> int:
     return int(current_app.config["MAX_UPLOAD_MB"]) * uploads.MEGABYTE
 
 
+def _refuse(session_id: int, refused: uploads.UploadRefused):
+    """Audit a refused upload (never its contents) and answer it."""
+    db.session.rollback()
+    audit.record("file-upload", f"refused-{refused.status}", f"session:{session_id}")
+    abort(refused.status, refused.message)
+
+
 def _receive(session_id: int, incoming) -> uploads.Received:
-    """Store the upload, auditing a refusal (never the contents) before answering it."""
+    """Store the upload within the per-file limit and what is left of the session's quota."""
     try:
+        left = quota.room_left(session_id)
+        if left < _limit():
+            return uploads.receive(incoming.stream, _folder(), left, quota.too_large_message())
         return uploads.receive(incoming.stream, _folder(), _limit())
     except uploads.UploadRefused as refused:
-        audit.record("file-upload", f"refused-{refused.status}", f"session:{session_id}")
-        abort(refused.status, refused.message)
+        _refuse(session_id, refused)
 
 
 def _save(cs: CounselingSession, user: User, name: str, received: uploads.Received) -> SharedFile:
@@ -53,7 +62,12 @@ def _save(cs: CounselingSession, user: User, name: str, received: uploads.Receiv
     )
     try:
         db.session.add(shared)
+        db.session.flush()
+        quota.check_after_adding(cs.id)  # two uploads racing for the last place
         db.session.commit()
+    except uploads.UploadRefused as refused:
+        uploads.discard(_folder(), received.stored_name)
+        _refuse(cs.id, refused)
     except BaseException:
         db.session.rollback()
         uploads.discard(_folder(), received.stored_name)
@@ -72,7 +86,7 @@ def describe(shared: SharedFile) -> dict:
     }
 
 
-@bp.post("/sessions/<int:session_id>/files")
+@bp.post("/sessions/<id:session_id>/files")
 @json_login_required
 def upload(session_id: int):
     """Share a file in an open room: JSON 201 with its description."""
@@ -114,7 +128,7 @@ def _file_response(shared: SharedFile):
     return response
 
 
-@bp.get("/files/<int:file_id>")
+@bp.get("/files/<id:file_id>")
 @login_required
 def download(file_id: int):
     """The bytes of a shared file, for the session's two people and admins."""
