@@ -13,6 +13,7 @@ docs/performance.md (bench.run keeps that section when it rewrites the file).
 
 import argparse
 import http.cookiejar
+import os
 import re
 import secrets
 import sys
@@ -24,7 +25,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from bench import targets
-from bench.run import load, split_cores
 from bench.servers import ROOT
 
 CSRF = re.compile(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -56,7 +56,7 @@ def _client(url: str) -> urllib.request.OpenerDirector:
 
 def register_and_login(url: str) -> None:
     """One new member through /register, then a fresh login through /login."""
-    email = f"burst-{secrets.token_hex(6)}@example.test"
+    email = f"burst-{secrets.token_hex(6)}@example.com"
     password = f"burst {secrets.token_hex(8)}"
     _post_form(
         _client(url), url, "/register", {"name": "Burst", "email": email, "password": password}
@@ -69,8 +69,15 @@ def _hammer(url: str, stop: threading.Event, done: list[int]) -> None:
         try:
             register_and_login(url)
             done.append(2)
-        except Exception:  # noqa: BLE001 - a refused form still cost what it cost
+        except Exception as error:  # noqa: BLE001 - a refused form still cost what it cost
             done.append(0)
+            print(f"  burst client: {type(error).__name__}: {error}", file=sys.stderr)
+
+
+def _load(target, rooms: int, seconds: float, args) -> dict:
+    from bench.run import load  # bench.run imports this module for section()
+
+    return load(target, "paced", rooms, seconds, args)
 
 
 def burst_load(target, rooms: int, seconds: float, clients: int, args) -> tuple[dict, float]:
@@ -83,7 +90,7 @@ def burst_load(target, rooms: int, seconds: float, clients: int, args) -> tuple[
     started = time.monotonic()
     for thread in threads:
         thread.start()
-    result = load(target, "paced", rooms, seconds, args)
+    result = _load(target, rooms, seconds, args)
     stop.set()
     for thread in threads:
         thread.join(60)
@@ -102,7 +109,8 @@ def render(label: str, command: str, quiet: dict, busy: dict, hashes: float) -> 
     return [
         f"#### {label}",
         "",
-        f"`{command}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        f"`{command}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
         "",
         "| phase | calls | p50 ms | p95 ms | p99 ms | max ms | lost | Argon2 hashes/s |",
         "|---|---|---|---|---|---|---|---|",
@@ -110,6 +118,14 @@ def render(label: str, command: str, quiet: dict, busy: dict, hashes: float) -> 
         _row("register + login burst", busy, hashes),
         "",
     ]
+
+
+def section(path: Path) -> str:
+    """The marked section of an existing report, or nothing."""
+    text = path.read_text() if path.exists() else ""
+    if BEGIN not in text or END not in text:
+        return ""
+    return "\n" + BEGIN + text.split(BEGIN, 1)[1].split(END, 1)[0] + END + "\n"
 
 
 def write_section(path: Path, lines: list[str]) -> None:
@@ -137,12 +153,14 @@ def main(argv: list[str] | None = None) -> None:
     command = " ".join(["python -m bench.hashburst", *(argv if argv is not None else sys.argv[1:])])
     workdir = ROOT / "bench" / "results" / time.strftime("burst-%Y%m%d-%H%M%S")
     workdir.mkdir(parents=True, exist_ok=True)
+    from bench.run import split_cores
+
     run = SimpleNamespace(profile=SimpleNamespace(drain=2.0), generator_cores=split_cores()[2])
     target = BurstCounsel(workdir, split_cores()[0])
     try:
         target.start()
         target.rooms_file(args.rooms)
-        quiet = load(target, "paced", args.rooms, args.seconds, run)
+        quiet = _load(target, args.rooms, args.seconds, run)
         busy, hashes = burst_load(target, args.rooms, args.seconds, args.clients, run)
     finally:
         target.stop()
