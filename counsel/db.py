@@ -31,6 +31,9 @@ class Base(DeclarativeBase):
 
 
 def _locked(error: sqlite3.OperationalError) -> bool:
+    """True for a lock worth waiting for; a stale read snapshot never frees itself."""
+    if getattr(error, "sqlite_errorname", "") == "SQLITE_BUSY_SNAPSHOT":
+        return False
     text = str(error)
     return "database is locked" in text or "database table is locked" in text
 
