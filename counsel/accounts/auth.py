@@ -81,7 +81,9 @@ def login():
     email = users.normalize_email(form.email.data)
     # Checked before the password, so a throttled guess learns nothing (and costs no hash).
     address = request.remote_addr or ""
-    if rates.login_limited(address) or is_throttled(email, address):
+    if rates.login_limited(address):
+        return _refuse_login(form, email, "throttled", TOO_MANY, 429)
+    if is_throttled(email, address):
         return _refuse_login(form, email, "throttled", THROTTLED, 429)
     user = users.authenticate(email, form.password.data)
     if user is None:

@@ -8,7 +8,7 @@ anonymous, so pages redirect to the login form and JSON routes and `/ertc` answe
 
 import time
 
-from flask import Flask, current_app, flash, session
+from flask import Flask, current_app, flash, request, session
 from flask_login import current_user, logout_user
 
 LOGIN_AT = "login_at"
@@ -43,7 +43,7 @@ def expired(now: int) -> bool:
 
 def check_login() -> None:
     """Log out an expired login; otherwise note this request as activity."""
-    if not current_user.is_authenticated:
+    if request.endpoint == "static" or not current_user.is_authenticated:
         return
     now = int(time.time())
     if expired(now):

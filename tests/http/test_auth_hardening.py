@@ -75,8 +75,9 @@ def _login(client, email: str, password: str):
 
 
 def test_logins_per_address_are_limited_whatever_the_outcome(app, member):
-    statuses = [_login(app.test_client(), member.email, PASSWORD).status_code for _ in range(6)]
-    assert statuses == [302] * 5 + [429]
+    answers = [_login(app.test_client(), member.email, PASSWORD) for _ in range(6)]
+    assert [answer.status_code for answer in answers] == [302] * 5 + [429]
+    assert TOO_MANY in answers[-1].get_data(as_text=True)
 
 
 def _stamps(client, login_at: float, seen_at: float) -> None:
