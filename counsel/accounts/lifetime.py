@@ -8,8 +8,7 @@ anonymous, so pages redirect to the login form and JSON routes and `/ertc` answe
 
 import time
 
-from flask import Flask, current_app, flash, request, session
-from flask_login import current_user, logout_user
+from flask import Flask, current_app, flash, g, request, session
 
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
@@ -17,6 +16,7 @@ SEEN_AT = "seen_at"
 # new cookie on every request.
 TOUCH_SECONDS = 60
 EXPIRED = "Your login expired. Please log in again."
+USER_KEY = "_user_id"  # where Flask-Login keeps the login in the session
 
 
 def stamp_login() -> None:
@@ -42,13 +42,17 @@ def expired(now: int) -> bool:
 
 
 def check_login() -> None:
-    """Log out an expired login; otherwise note this request as activity."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    """Log out an expired login; otherwise note this request as activity.
+
+    Read from the signed cookie alone, before any user is loaded: no database query, so the
+    checks after it (the /ertc admission's 503 when the database is down) keep their answers.
+    """
+    if request.endpoint == "static" or USER_KEY not in session:
         return
     now = int(time.time())
     if expired(now):
-        logout_user()
-        session.clear()
+        session.clear()  # what logout_user removes, without loading the user first
+        g.pop("_login_user", None)
         flash(EXPIRED, "info")
         return
     if now - session[SEEN_AT] >= TOUCH_SECONDS:
