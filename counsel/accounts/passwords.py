@@ -1,14 +1,17 @@
 """Password rules and hashing with Argon2id (argon2-cffi defaults meet OWASP's minimum).
 
-Hashing costs tens of milliseconds of CPU by design. Under gevent it runs in the hub's thread
-pool (argon2-cffi releases the GIL), so live calls on the same worker keep being relayed while
-someone registers or logs in (docs/performance.md).
+Hashing costs tens of milliseconds of CPU by design. Under gevent it runs in a small thread
+pool of its own at a lower CPU priority (argon2-cffi releases the GIL), so live calls on the
+same worker keep being relayed while someone registers or logs in (docs/performance.md).
 """
 
+import contextlib
+import os
+import threading
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,17 +28,36 @@ COMMON_FILE = Path(__file__).with_name("common-passwords.txt")
 TOO_COMMON = "This password is too common: choose one that others are unlikely to use."
 
 T = TypeVar("T")
+# At most this many hashes at once per worker (each takes 64 MiB and a core for tens of ms);
+# more wait in line without holding the event loop.
+HASH_THREADS = 2
+# The hashing threads (and the lanes Argon2 starts from them) yield the CPU to the event loop.
+HASH_NICE = 10
+
+
+def _lowered(function: Callable[..., T], *args: object) -> T:
+    """Run `function` in this thread after lowering the thread's CPU priority (Linux)."""
+    # Not Linux, or not allowed: run at normal priority.
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_NICE)
+    return function(*args)
+
+
+@cache
+def _hash_pool() -> Any:
+    """This worker's thread pool for hashing (made after gunicorn forked it)."""
+    from gevent.threadpool import ThreadPool
+
+    return ThreadPool(HASH_THREADS)
 
 
 def _off_loop(function: Callable[..., T], *args: object) -> T:
-    """Run CPU-heavy work in gevent's thread pool when gevent patched threads, else inline."""
-    try:
-        from gevent import get_hub, monkey
-    except ImportError:  # pragma: no cover - gevent is a dependency
-        return function(*args)
+    """Run CPU-heavy work in a gevent thread pool when gevent patched threads, else inline."""
+    from gevent import monkey
+
     if not monkey.is_module_patched("threading"):
         return function(*args)
-    return get_hub().threadpool.apply(function, args)
+    return _hash_pool().apply(_lowered, (function, *args))
 
 
 @cache

@@ -1,6 +1,5 @@
 """Password rules and hashing off the event loop."""
 
-import gevent
 import gevent.monkey
 import pytest
 
@@ -14,7 +13,7 @@ class FakePool:
         self.calls: list[str] = []
 
     def apply(self, function, args):
-        self.calls.append(function.__name__)
+        self.calls.append(args[0].__name__)  # _lowered(function, *its args)
         return function(*args)
 
 
@@ -22,9 +21,8 @@ class FakePool:
 def pool(monkeypatch) -> FakePool:
     """As under gunicorn's gevent worker: threads patched, the hub's pool recorded."""
     fake = FakePool()
-    hub = type("Hub", (), {"threadpool": fake})()
     monkeypatch.setattr(gevent.monkey, "is_module_patched", lambda name: name == "threading")
-    monkeypatch.setattr(gevent, "get_hub", lambda: hub)
+    monkeypatch.setattr(passwords, "_hash_pool", lambda: fake)
     return fake
 
 
@@ -37,9 +35,24 @@ def test_hashing_and_verifying_run_in_the_thread_pool_under_gevent(pool):
 
 
 def test_without_gevent_patching_hashing_runs_inline(monkeypatch):
-    monkeypatch.setattr(gevent, "get_hub", lambda: pytest.fail("no hub outside gevent"))
+    monkeypatch.setattr(passwords, "_hash_pool", lambda: pytest.fail("no pool outside gevent"))
     stored = passwords.hash_password("a long enough password")
     assert passwords.verify_password(stored, "a long enough password")
+
+
+def test_the_hashing_thread_runs_at_a_lower_priority():
+    import os
+    import threading
+
+    seen = []
+
+    def probe() -> None:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    worker = threading.Thread(target=passwords._lowered, args=(probe,))
+    worker.start()
+    worker.join()
+    assert seen == [max(os.getpriority(os.PRIO_PROCESS, 0), passwords.HASH_NICE)]
 
 
 @pytest.mark.parametrize(
