@@ -18,7 +18,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench import report, targets
+from bench import hashburst, report, targets
 from bench.servers import ROOT, die_with_parent, pinned
 
 LATENCY_LIMIT_MS = 50.0
@@ -236,7 +236,8 @@ def main(argv: list[str] | None = None) -> None:
     }
     (args.results_dir / "results.json").write_text(json.dumps({"meta": meta, **results}, indent=1))
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(report.render(meta, results))
+    kept = hashburst.section(args.output)  # the burst figures come from bench.hashburst
+    args.output.write_text(report.render(meta, results) + kept)
     print(f"wrote {args.output} and {args.results_dir / 'results.json'}", file=sys.stderr)
 
 

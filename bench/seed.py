@@ -9,6 +9,7 @@ import json
 import secrets
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from bench.wire import USER_AGENT
 from counsel import create_app
+from counsel.accounts.lifetime import LOGIN_AT, SEEN_AT
 from counsel.accounts.passwords import hash_password
 from counsel.extensions import db
 from counsel.models import CounselingSession, Role, Status, User
@@ -100,8 +102,15 @@ def _cookie_signer(app: Flask):
         identifier = _create_identifier()
 
     def sign(user: tuple) -> str:
+        now = int(time.time())  # the login lifetime's stamps (counsel/accounts/lifetime.py)
         return serializer.dumps(
-            {"_user_id": f"{user[0]}:{user[1]}", "_fresh": True, "_id": identifier}
+            {
+                "_user_id": f"{user[0]}:{user[1]}",
+                "_fresh": True,
+                "_id": identifier,
+                LOGIN_AT: now,
+                SEEN_AT: now,
+            }
         )
 
     return sign

@@ -68,7 +68,7 @@ def merge(reports: list[dict]) -> dict:
     samples.sort()
     latency = {
         f"p{int(q * 100)}_ms": (None if (v := percentile(samples, q)) is None else v / 1000)
-        for q in (0.5, 0.99)
+        for q in (0.5, 0.95, 0.99)
     }
     latency["max_ms"] = samples[-1] / 1000 if samples else None
     return {**totals, "samples": len(samples), **latency, "events": dict(events)}

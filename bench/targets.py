@@ -98,6 +98,8 @@ class Counsel(Target):
             "COUNSEL_DATABASE_URL": self.url,
             "COUNSEL_SECRET_KEY": self.secret,
             "COUNSEL_UPLOAD_DIR": str(self.workdir / "uploads"),
+            # Every generated socket comes from 127.0.0.1: no per-address join limit.
+            "COUNSEL_ERTC_JOINS_PER_ADDRESS": "0",
         }
         if self.workers > 1:
             env["COUNSEL_REDIS_URL"] = REDIS_URL

@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from counsel import config as settings
 from counsel.db import tune_sqlite
+from counsel.web.converters import IdConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,19 +33,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(settings.from_mapping(config))
 
+    app.url_map.converters["id"] = IdConverter  # <id:...>: 1..2**63-1, else 404
+
     from counsel import cli, ertc, extensions, health, i18n, logs
-    from counsel.accounts import auth
+    from counsel.accounts import auth, lifetime
     from counsel.admin import views as admin_views
     from counsel.i18n import views as i18n_views
     from counsel.room import files
     from counsel.room import views as room_views
     from counsel.sessions import views as session_views
-    from counsel.web import errors
+    from counsel.web import counters, errors, headers
 
     logs.init_app(app)
     extensions.db.init_app(app)
     with app.app_context():
-        tune_sqlite(extensions.db.engine)
+        tune_sqlite(extensions.db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     extensions.migrate.init_app(
         app, extensions.db, directory=str(ROOT / "migrations"), render_as_batch=True
     )
@@ -52,6 +55,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     extensions.sock.init_app(app)
     auth.init_app(app)
+    lifetime.init_app(app)
+    counters.init_app(app)
+    headers.init_app(app)
     ertc.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

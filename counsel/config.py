@@ -204,6 +204,17 @@ TUNABLES: dict[str, Any] = {
     "DB_MAX_OVERFLOW": 10,
     "DB_POOL_TIMEOUT": 5,
     "DB_LOCK_TIMEOUT_MS": 5000,
+    # Hardening (docs/deploy.md): SQLite lock waits, throttles, upload quotas, login lifetime.
+    # A rate of 0 turns that limit off.
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    "REGISTER_PER_HOUR": 20,
+    "LOGINS_PER_MINUTE": 60,
+    "ERTC_JOINS_PER_MINUTE": 30,
+    "ERTC_JOINS_PER_ADDRESS": 1200,
+    "MAX_FILES_PER_SESSION": 100,
+    "MAX_SESSION_MB": 200,
+    "LOGIN_DAYS": 14.0,
+    "IDLE_HOURS": 12.0,
     "ADMIN_PAGE_SIZE": 25,
     "LOGIN_FAILURES_ALLOWED": 10,
     "LOGIN_THROTTLE_SECONDS": 300,

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
 from counsel import ertc
-from counsel.accounts import signout, users
+from counsel.accounts import lifetime, rates, signout, users
 from counsel.accounts.forms import LoginForm, RegisterForm
 from counsel.accounts.throttle import is_throttled
 from counsel.extensions import login_manager
@@ -30,6 +30,7 @@ bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = N_("That email and password do not match an account.")
 THROTTLED = N_("Too many failed attempts. Please wait a few minutes and try again.")
+TOO_MANY = N_("Too many attempts from your network. Please wait a few minutes and try again.")
 
 
 def init_app(app: Flask) -> None:
@@ -63,6 +64,7 @@ def _page(template: str, form: FlaskForm, status: int | None = None):
 def _start_login(user: User) -> None:
     session.clear()  # a fresh session (and CSRF token) on login: no fixation
     login_user(user)
+    lifetime.stamp_login()
     audit.record("login", "success", user_id=user.id, subject=user.email)
 
 
@@ -81,8 +83,11 @@ def login():
     if not form.validate_on_submit():
         return _page("auth/login.html", form)
     email = users.normalize_email(form.email.data)
-    # Checked before the password, so a throttled guess learns nothing.
-    if is_throttled(email, request.remote_addr or ""):
+    # Checked before the password, so a throttled guess learns nothing (and costs no hash).
+    address = request.remote_addr or ""
+    if rates.login_limited(address):
+        return _refuse_login(form, email, "throttled", TOO_MANY, 429)
+    if is_throttled(email, address):
         return _refuse_login(form, email, "throttled", THROTTLED, 429)
     user = users.authenticate(email, form.password.data)
     if user is None:
@@ -112,6 +117,10 @@ def register():
     form = RegisterForm()
     if not form.validate_on_submit():
         return _page("auth/register.html", form)
+    if rates.registration_limited(request.remote_addr or ""):
+        audit.record("register", "throttled")
+        flash(_(TOO_MANY), "error")
+        return _page("auth/register.html", form, 429)
     zone, zone_note = zones.proposed_zone(form.timezone.data)
     try:
         user = users.create_user(

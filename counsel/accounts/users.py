@@ -6,13 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from counsel.accounts.passwords import (
-    MAX_LENGTH,
-    MIN_LENGTH,
-    hash_password,
-    needs_rehash,
-    verify_password,
-)
+from counsel.accounts.passwords import hash_password, needs_rehash, problem, verify_password
 from counsel.extensions import db
 from counsel.models import ExpertProfile, Role, User, new_login_token
 from counsel.uow import unit_of_work
@@ -67,15 +61,8 @@ def check_new_account(email: str, name: str, password: str) -> None:
         raise AccountError(
             "email", _("The email must have at most %(max)s characters.", max=EMAIL_MAX)
         )
-    if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
-        raise AccountError(
-            "password",
-            _(
-                "The password must have %(min)s to %(max)s characters.",
-                min=MIN_LENGTH,
-                max=MAX_LENGTH,
-            ),
-        )
+    if (refusal := problem(password)) is not None:
+        raise AccountError("password", refusal)
 
 
 def create_user(

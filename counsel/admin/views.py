@@ -46,7 +46,7 @@ def session_list():
     )
 
 
-@bp.get("/sessions/<int:session_id>")
+@bp.get("/sessions/<id:session_id>")
 def session_detail(session_id: int):
     """One session: people, times, status history, the whole ledger as text, files."""
     session = session_or_404(session_id)
@@ -96,7 +96,7 @@ def _back():
     return redirect(safe_next(request.form.get("next")) or url_for(".experts"))
 
 
-@bp.post("/users/<int:user_id>/disable")
+@bp.post("/users/<id:user_id>/disable")
 def disable_user(user_id: int):
     """Disable an account and end all its logins and open calls."""
     user = _user_or_404(user_id)
@@ -108,7 +108,7 @@ def disable_user(user_id: int):
     return _back()
 
 
-@bp.post("/users/<int:user_id>/enable")
+@bp.post("/users/<id:user_id>/enable")
 def enable_user(user_id: int):
     """Let a disabled account log in again."""
     user = _user_or_404(user_id)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from counsel.accounts.rates import join_limited
 from counsel.ertc.current import get_relay
 from counsel.ertc.serve import serve
 from counsel.ertc.transport.connection import Connection
@@ -75,6 +76,8 @@ def _checks():
         return json_error(503, _("The server is restarting; try again in a moment."))
     if get_relay().local_count() >= current_app.config["MAX_SOCKETS_PER_WORKER"]:
         return json_error(503, _("The server is full right now; try again shortly."))
+    if join_limited(current_user.id, request.remote_addr or ""):
+        return json_error(429, _("Too many reconnects; wait a moment and try again."))
     return _admit(session_id, after)
 
 

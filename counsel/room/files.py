@@ -1,6 +1,7 @@
 """File sharing within a session: upload by its two people, download by them and admins."""
 
 from pathlib import Path
+from typing import NoReturn
 
 from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
 from flask_babel import gettext as _
@@ -9,7 +10,7 @@ from flask_login import current_user, login_required
 from counsel.extensions import db
 from counsel.models import ROOM_OPEN_STATUSES, CounselingSession, Role, SharedFile
 from counsel.records import audit
-from counsel.room import filenames, filetypes, sharing, uploads
+from counsel.room import filenames, filetypes, quota, sharing, uploads
 from counsel.sessions.access import deny, participant_session
 from counsel.web.api import json_login_required
 
@@ -36,13 +37,22 @@ def _limit() -> int:
     return int(current_app.config["MAX_UPLOAD_MB"]) * uploads.MEGABYTE
 
 
+def _refuse(session_id: int, refused: uploads.UploadRefused) -> NoReturn:
+    """Audit a refused upload (never its contents) and answer it."""
+    db.session.rollback()
+    audit.record("file-upload", f"refused-{refused.status}", f"session:{session_id}")
+    abort(refused.status, refused.message)
+
+
 def _receive(session_id: int, incoming) -> uploads.Received:
-    """Store the upload, auditing a refusal (never the contents) before answering it."""
+    """Store the upload within the per-file limit and what is left of the session's quota."""
     try:
+        left = quota.room_left(session_id)
+        if left < _limit():
+            return uploads.receive(incoming.stream, _folder(), left, quota.too_large_message())
         return uploads.receive(incoming.stream, _folder(), _limit())
     except uploads.UploadRefused as refused:
-        audit.record("file-upload", f"refused-{refused.status}", f"session:{session_id}")
-        abort(refused.status, refused.message)
+        _refuse(session_id, refused)
 
 
 def describe(shared: SharedFile) -> dict:
@@ -57,7 +67,7 @@ def describe(shared: SharedFile) -> dict:
     }
 
 
-@bp.post("/sessions/<int:session_id>/files")
+@bp.post("/sessions/<id:session_id>/files")
 @json_login_required
 def upload(session_id: int):
     """Share a file in an open room: JSON 201 with its description."""
@@ -69,7 +79,10 @@ def upload(session_id: int):
         abort(400, _("The upload was empty or incomplete. Choose a file and try again."))
     received = _receive(session_id, incoming)
     name = filenames.display_name(incoming.filename, received.mime)
-    shared = sharing.share(cs, current_user, name, received, _folder())
+    try:
+        shared = sharing.share(cs, current_user, name, received, _folder())
+    except uploads.UploadRefused as refused:  # another upload took the session's last place
+        _refuse(session_id, refused)
     current_app.logger.info(
         "file %s stored in session %s (%s, %d bytes)", shared.id, cs.id, shared.mime, shared.size
     )
@@ -98,7 +111,7 @@ def _file_response(shared: SharedFile):
     return response
 
 
-@bp.get("/files/<int:file_id>")
+@bp.get("/files/<id:file_id>")
 @login_required
 def download(file_id: int):
     """The bytes of a shared file, for the session's two people and admins."""

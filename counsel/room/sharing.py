@@ -4,14 +4,15 @@ from pathlib import Path
 
 from counsel.models import CounselingSession, SharedFile, User
 from counsel.records import audit
-from counsel.room import uploads
+from counsel.room import quota, uploads
 from counsel.uow import unit_of_work
 
 
 def share(
     cs: CounselingSession, user: User, name: str, received: uploads.Received, folder: Path
 ) -> SharedFile:
-    """Save the row of a stored file (audited); the file goes again if the row cannot be saved."""
+    """Save the row of a stored file (audited); the file goes again if the row cannot be saved
+    or the session's quota was taken meanwhile (UploadRefused)."""
     shared = SharedFile(
         session_id=cs.id,
         uploader_id=user.id,
@@ -34,4 +35,5 @@ def _save(shared: SharedFile) -> None:
     with unit_of_work() as session:
         session.add(shared)
         session.flush()  # the id, for the audit target
+        quota.check_after_adding(shared.session_id)  # two uploads racing for the last place
         audit.stage("file-upload", "stored", f"file:{shared.id}")

@@ -51,14 +51,14 @@ class _Scan:
         self.text.feed(chunk)
 
 
-def _copy(source: BinaryIO, target: BinaryIO, limit: int) -> _Scan:
+def _copy(source: BinaryIO, target: BinaryIO, limit: int, too_large: str | None) -> _Scan:
     """Copy at most `limit` bytes; refuse with 413 as soon as there is one more."""
     scan = _Scan()
     while chunk := source.read(CHUNK):
         scan.feed(chunk)
         if scan.size > limit:
             size = f"{limit / MEGABYTE:g}"
-            raise UploadRefused(413, _("Files may be at most %(size)s MB.", size=size))
+            raise UploadRefused(413, too_large or _("Files may be at most %(size)s MB.", size=size))
         target.write(chunk)
     return scan
 
@@ -83,12 +83,15 @@ def upload_folder(configured: str) -> Path:
     return folder
 
 
-def receive(source: BinaryIO, folder: Path, limit: int) -> Received:
-    """Store a file under a random name in `folder`; on any refusal or error nothing remains."""
+def receive(source: BinaryIO, folder: Path, limit: int, too_large: str | None = None) -> Received:
+    """Store a file under a random name in `folder`; on any refusal or error nothing remains.
+
+    `too_large` is the refusal's message when `limit` is not the per-file limit (a quota).
+    """
     handle, partial = tempfile.mkstemp(dir=folder, prefix=PARTIAL_PREFIX)
     try:
         with os.fdopen(handle, "wb") as target:
-            received = _kept(_copy(source, target, limit))
+            received = _kept(_copy(source, target, limit, too_large))
         os.replace(partial, folder / received.stored_name)
     except BaseException:
         Path(partial).unlink(missing_ok=True)

@@ -32,7 +32,7 @@ from counsel.room.ice import ice_servers
 from counsel.sessions.access import participant_session, viewable_session
 from counsel.web.api import json_login_required
 
-bp = Blueprint("room", __name__, url_prefix="/sessions/<int:session_id>")
+bp = Blueprint("room", __name__, url_prefix="/sessions/<id:session_id>")
 
 CLOSED_MESSAGES = {
     Status.REQUESTED: _l("The expert has not accepted this session yet."),

@@ -12,6 +12,7 @@ from counsel.sessions import dashboards, workflow
 from counsel.sessions.access import require_role, session_or_404
 from counsel.sessions.forms import RequestSessionForm
 from counsel.web import display
+from counsel.web.converters import parse_id
 
 bp = Blueprint("sessions", __name__)
 display.register(bp)
@@ -33,7 +34,7 @@ def dashboard():
         board = dashboards.expert_board(current_user.id)
         return render_template("sessions/expert.html", board=board)
     form = RequestSessionForm()
-    form.expert_id.data = request.args.get("expert", type=int)
+    form.expert_id.data = request.args.get("expert", type=parse_id)
     return _member_page(form)
 
 
@@ -68,7 +69,7 @@ def request_session():
     return redirect(url_for(".dashboard"))
 
 
-@bp.post("/sessions/<int:session_id>/<any(accept, decline, cancel):action>")
+@bp.post("/sessions/<id:session_id>/<any(accept, decline, cancel):action>")
 @login_required
 def act(session_id: int, action: str):
     """Accept, decline or cancel a session, when this user may."""

@@ -67,6 +67,9 @@ def server_for(app: Flask, log_path: Path, **env: str) -> LiveServer:
             "COUNSEL_SECRET_KEY": "ertc-test-secret",
             "COUNSEL_UPLOAD_DIR": str(folder / "uploads"),
             "COUNSEL_SQLITE_BUSY_TIMEOUT_MS": "1000",
+            # The same people reconnect in every test; tests/ws/test_join_rate.py sets a limit.
+            "COUNSEL_ERTC_JOINS_PER_MINUTE": "0",
+            "COUNSEL_ERTC_JOINS_PER_ADDRESS": "0",
             **env,
         },
         log_path=log_path,

@@ -64,7 +64,7 @@ def test_user_create_refuses_a_duplicate_email(app, runner, member):
         (["x@example.test", "--name", "X", "--password", "a long password"], "--role"),
         (
             ["x@example.test", "--role", "member", "--name", "X", "--password", "short"],
-            "The password must have 10 to 256 characters.",
+            "The password must have 12 to 256 characters.",
         ),
         (["not-an-email", "--role", "member", *GOOD], "That is not a valid email address"),
         (
