@@ -8,9 +8,10 @@ from counsel.accounts import lifetime
 from counsel.accounts.auth import TOO_MANY
 from counsel.accounts.passwords import TOO_COMMON, common_passwords
 from counsel.models import Status
-from tests.conftest import PASSWORD, csrf_token
+from tests.helpers.forms import csrf_token
+from tests.helpers.people import PASSWORD
+from tests.helpers.registration import accounts, register
 from tests.helpers.roomkit import app_fixture, client_for
-from tests.http.test_auth_register import accounts, register
 
 app = app_fixture(REGISTER_PER_HOUR=3, LOGINS_PER_MINUTE=5, LOGIN_DAYS=14, IDLE_HOURS=12)
 

@@ -3,32 +3,15 @@
 import re
 
 import pytest
-from sqlalchemy import select
 
-from counsel.extensions import db
-from counsel.models import Role, User
-from tests.helpers.forms import csrf_token
-
-GOOD = {"name": "Nia Newcomer", "email": "nia@example.com", "password": "a long password"}
-
-
-def register(client, **fields: str):
-    """Submit the registration form with GOOD values, some replaced."""
-    data = {**GOOD, "csrf_token": csrf_token(client, "/register"), **fields}
-    return client.post("/register", data=data)
+from counsel.models import Role
+from tests.helpers.registration import accounts, register
 
 
 def invalid_fields(page: str) -> set[str]:
     """Names of the inputs the page marks invalid (each followed by its error message)."""
     invalid = r'<input [^>]*aria-invalid="true"[^>]* name="(\w+)"[^>]*>\s*<small'
     return set(re.findall(invalid, page))
-
-
-def accounts(app) -> list[User]:
-    with app.app_context():
-        found = db.session.scalars(select(User).order_by(User.id)).all()
-        db.session.expunge_all()
-        return list(found)
 
 
 def test_register_creates_a_logged_in_member(app, client):

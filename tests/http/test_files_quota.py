@@ -4,7 +4,8 @@ import pytest
 
 from counsel.extensions import db
 from counsel.models import SharedFile
-from tests.helpers.roomkit import app_fixture, client_for, folder_contents, token_for, upload
+from tests.helpers.forms import ANY_PAGE, csrf_token
+from tests.helpers.roomkit import app_fixture, client_for, folder_contents, upload
 
 MB = 1024 * 1024
 
@@ -20,7 +21,7 @@ def s1(create_session, member, expert):
 def send(app, member, s1):
     """send(data) uploads as the session's member; the response."""
     client = client_for(app, member)
-    token = token_for(client)
+    token = csrf_token(client, ANY_PAGE)
     return lambda data, session_id=s1.id: upload(client, session_id, data, token=token)
 
 

@@ -4,7 +4,8 @@ import pytest
 
 from counsel.models import Status
 from counsel.web.converters import MAX_ID, parse_id
-from tests.helpers.roomkit import client_for, token_for
+from tests.helpers.forms import ANY_PAGE, csrf_token
+from tests.helpers.roomkit import client_for
 from tests.helpers.web import snapshot
 
 PLACEHOLDER = 4242424242
@@ -46,7 +47,7 @@ def test_every_id_route_uses_the_id_converter(app):
 @pytest.mark.parametrize("role", ["member", "admin"])
 def test_bad_ids_are_404_on_every_route(app, member, admin, bad, role):
     client = client_for(app, {"member": member, "admin": admin}[role])
-    token = token_for(client)
+    token = csrf_token(client, ANY_PAGE)
     routes = id_routes(app)
     assert len(routes) >= 10
     before = snapshot(app)
@@ -60,7 +61,7 @@ def test_bad_ids_are_404_on_every_route(app, member, admin, bad, role):
 @pytest.mark.parametrize("role", ["member", "admin"])
 def test_the_largest_id_is_an_unknown_row_not_an_error(app, member, admin, role):
     client = client_for(app, {"member": member, "admin": admin}[role])
-    token = token_for(client)
+    token = csrf_token(client, ANY_PAGE)
     for method, url in id_routes(app):
         target = url.replace(str(PLACEHOLDER), str(MAX_ID))
         response = client.open(target, method=method, headers={"X-CSRFToken": token})
@@ -86,7 +87,7 @@ def test_a_huge_expert_id_in_a_request_is_refused_and_changes_nothing(app, membe
         data={
             "expert_id": "100000000000000000000",
             "topic": "Sleep",
-            "csrf_token": token_for(client),
+            "csrf_token": csrf_token(client, ANY_PAGE),
         },
     )
     assert response.status_code == 400

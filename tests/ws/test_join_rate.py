@@ -5,8 +5,8 @@ import time
 import pytest
 import websocket
 
-from tests.ws.client import Peer, open_socket
-from tests.ws.conftest import Stack, ledger_rows, server_for
+from tests.helpers.stack import Stack, ledger_rows, server_for
+from tests.helpers.wsclient import Peer, open_socket
 
 LIMIT = 10
 
