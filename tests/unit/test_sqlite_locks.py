@@ -77,12 +77,12 @@ def test_a_write_gives_up_after_the_budget_and_stores_nothing(engine_for):
         assert connection.execute(text("SELECT count(*) FROM t")).scalar() == 0
 
 
-def test_the_budget_comes_from_the_app_config(tmp_path, monkeypatch):
+def test_the_budget_comes_from_the_app_config(tmp_path):
     from counsel import create_app
     from counsel.extensions import db
 
-    monkeypatch.setenv("COUNSEL_SQLITE_BUSY_TIMEOUT_MS", "250")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.db'}"})
+    database = f"sqlite:///{tmp_path / 'a.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SQLITE_BUSY_TIMEOUT_MS": 250})
     assert app.config["SQLITE_BUSY_TIMEOUT_MS"] == 250
     with app.app_context(), db.engine.connect() as connection:
         assert connection.connection.dbapi_connection.lock_budget_ms == 250
