@@ -26,8 +26,8 @@ def _local(value: datetime, time_format: str) -> str:
 
 
 def utc_text(value: datetime) -> str:
-    """The UTC instant to the minute, as the admin tooltip shows it."""
-    return as_utc(value).strftime("%Y-%m-%d %H:%M UTC")
+    """The UTC instant to the second, as the admin tooltip shows it."""
+    return as_utc(value).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def utc_iso(value: datetime | None) -> str:
@@ -44,7 +44,6 @@ def instant(value: datetime | None) -> Markup | str:
     """Admin review: the viewer's zone to the second in a <time>, the UTC instant as its title."""
     if value is None:
         return DASH
-    # Zone offsets are whole minutes, so the seconds shown are the UTC instant's seconds too.
     return Markup('<time datetime="{iso}" title="{utc}">{text}</time>').format(
         iso=utc_iso(value), utc=utc_text(value), text=_local(value, "medium")
     )

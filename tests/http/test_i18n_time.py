@@ -169,7 +169,7 @@ def test_admin_review_shows_seconds_in_the_admins_zone_and_utc_in_the_title(
     for path in ("/admin/sessions", f"/admin/sessions/{session_id}"):
         page = page_of(app, admin, path)
         expected = (
-            '<time datetime="2025-03-01T10:42:05+00:00" title="2025-03-01 10:42 UTC">'
+            '<time datetime="2025-03-01T10:42:05+00:00" title="2025-03-01 10:42:05 UTC">'
             f"Mar 1, 2025, 7:42:05{NB}PM</time>"
         )
         assert expected in page, path
