@@ -5,25 +5,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
+from babel.messages.frontend import parse_mapping_cfg
 from flask_babel import gettext
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCRIPTS = ROOT / "static" / "js"
 # `_l` marks lazy strings in Python; `t` is the browser code's lookup (static/js/i18n.js).
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "t": None}
-METHODS = [
-    ("counsel/**.py", "python"),
-    ("templates/**.html", "jinja2"),
-    ("static/js/**.js", "javascript"),
-]
-JINJA_OPTIONS = {"extensions": "jinja2.ext.do", "trimmed": "true"}
+MAPPING = ROOT / "babel.cfg"  # the same rules `pybabel extract -F babel.cfg` uses
 
 
 def source_messages(root: Path = ROOT) -> Iterator[tuple[str, str | tuple[str, ...]]]:
     """Every (file, message id) Babel extracts from the Python, templates and scripts."""
-    options = {"templates/**.html": JINJA_OPTIONS}
+    with MAPPING.open() as mapping:
+        methods, options = parse_mapping_cfg(mapping, str(MAPPING))
     for filename, _line, message, _comments, _context in extract_from_dir(
-        str(root), METHODS, options, KEYWORDS
+        str(root), methods, options, KEYWORDS
     ):
         yield filename, message
 

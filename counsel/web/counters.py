@@ -1,6 +1,6 @@
 """Rate limits shared by every worker: fixed-window counters in Redis, or in memory without it.
 
-Without COUNSEL_REDIS_URL Counsel runs one worker (README), so a counter in this process sees
+Without a Redis (COUNSEL_REDIS_URL) Counsel runs one worker (README), so a counter in this process sees
 every request. With Redis every worker and server counts in the same keys. A Redis that does
 not answer lets the request through (and logs it): a limit must not take logins down with it.
 """
@@ -49,11 +49,11 @@ class RedisCounter:
 
 
 def _counter(app: Flask) -> MemoryCounter | RedisCounter:
-    url = app.config.get("REDIS_URL") or app.config.get("COUNSEL_REDIS_URL")
+    url = app.config["REDIS_URL"]
     if not url:
         return MemoryCounter()
     client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-    return RedisCounter(client, app.config.get("COUNSEL_REDIS_PREFIX", "counsel:"))
+    return RedisCounter(client, app.config["REDIS_PREFIX"])
 
 
 def allow(rule: str, key: str, limit: int, seconds: int) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from counsel.extensions import db
-from counsel.models import CounselingSession, Role, Status, User
+from counsel.models import Role, Status, User
 from tests.browser.a11y_checks import (
     FOCUS_RING,
     OBSCURED,
@@ -69,30 +69,15 @@ def viewer(request, browser, live, logins, admin_login) -> Iterator[Callable[...
 
 def ended_session(seeder, topic: str = "Sleep and worry") -> int:
     """A past session between the expert and the member."""
-    with seeder.app.app_context():
-        cs = CounselingSession(
-            member_id=seeder.users["member"],
-            expert_id=seeder.users["expert"],
-            topic=topic,
-            status=Status.ENDED,
-        )
-        db.session.add(cs)
-        db.session.commit()
-        return cs.id
+    return seeder.new_session(Status.ENDED, topic=topic)
 
 
 @pytest.fixture(scope="module")
 def board(seeder) -> dict[str, int]:
     """One session in each state the dashboards list, so every kind of row is checked."""
     accepted = seeder.accepted_session(topic="Work stress")
-    with seeder.app.app_context():
-        requested = CounselingSession(
-            member_id=seeder.users["member"], expert_id=seeder.users["expert"], topic="New job"
-        )
-        db.session.add(requested)
-        db.session.commit()
-        requested_id = requested.id
-    return {"accepted": accepted, "requested": requested_id, "ended": ended_session(seeder)}
+    requested = seeder.new_session(Status.REQUESTED, topic="New job")
+    return {"accepted": accepted, "requested": requested, "ended": ended_session(seeder)}
 
 
 PAGES = [

@@ -67,12 +67,18 @@ class Seeder:
 
     def accepted_session(self, member: str = "member", topic: str = "Feeling stuck") -> int:
         """A new session between the expert and the member, accepted, ready for a call."""
+        return self.new_session(Status.ACCEPTED, member, topic)
+
+    def new_session(
+        self, status: Status, member: str = "member", topic: str = "Feeling stuck"
+    ) -> int:
+        """A new session between the expert and the member, in the given status."""
         with self.app.app_context():
             cs = CounselingSession(
                 member_id=self.users[member],
                 expert_id=self.users["expert"],
                 topic=topic,
-                status=Status.ACCEPTED,
+                status=status,
             )
             db.session.add(cs)
             db.session.commit()

@@ -12,7 +12,7 @@ from counsel.web import counters
 def worker_app(redis_url: str, prefix: str) -> Flask:
     """A minimal app standing for one worker: only the counters, on this Redis and prefix."""
     app = Flask(__name__)
-    app.config.update(COUNSEL_REDIS_URL=redis_url, COUNSEL_REDIS_PREFIX=prefix)
+    app.config.update(REDIS_URL=redis_url, REDIS_PREFIX=prefix)
     counters.init_app(app)
     return app
 
