@@ -93,27 +93,26 @@ def _create_key_file(key_file: Path) -> None:
         draft.unlink()
 
 
-def engine_options(database_url: str, settings: Mapping[str, Any] | None = None) -> dict:
+def engine_options(database_url: str, settings: Mapping[str, Any]) -> dict:
     """SQLAlchemy engine options; PostgreSQL gets a pool for many short transactions.
 
     Under gevent every socket event is a greenlet that holds a connection only for its own
     short transaction, so a small pool per worker serves thousands of sockets; a greenlet
     that finds it exhausted waits at most pool_timeout and then gets `not-saved`, like a
     write that waited more than lock_timeout for a row lock. docs/scaling.md. The DB_* values
-    come from `settings`, or from the environment when none are given.
+    come from `settings`.
     """
     options = dict(DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"])
     if not database_url.startswith("postgresql"):
         return options
-    values = settings if settings is not None else read_environment()
     timeouts = (
-        f"-c lock_timeout={values['DB_LOCK_TIMEOUT_MS']} "
+        f"-c lock_timeout={settings['DB_LOCK_TIMEOUT_MS']} "
         "-c idle_in_transaction_session_timeout=60000"
     )
     options.update(
-        pool_size=values["DB_POOL_SIZE"],
-        max_overflow=values["DB_MAX_OVERFLOW"],
-        pool_timeout=values["DB_POOL_TIMEOUT"],
+        pool_size=settings["DB_POOL_SIZE"],
+        max_overflow=settings["DB_MAX_OVERFLOW"],
+        pool_timeout=settings["DB_POOL_TIMEOUT"],
         pool_recycle=1800,
         connect_args={"connect_timeout": 5, "options": timeouts},
     )

@@ -1,8 +1,9 @@
 """Rate limits shared by every worker: fixed-window counters in Redis, or in memory without it.
 
-Without a Redis (COUNSEL_REDIS_URL) Counsel runs one worker (README), so a counter in this process sees
-every request. With Redis every worker and server counts in the same keys. A Redis that does
-not answer lets the request through (and logs it): a limit must not take logins down with it.
+Without a Redis (COUNSEL_REDIS_URL) Counsel runs one worker (README), so a counter in this
+process sees every request. With Redis every worker and server counts in the same keys. A
+Redis that does not answer lets the request through (and logs it): a limit must not take
+logins down with it.
 """
 
 import threading

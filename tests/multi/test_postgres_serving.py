@@ -34,11 +34,12 @@ def test_a_write_waiting_for_a_lock_does_not_stall_the_worker(stack, connect, ne
 
 def test_postgres_gets_a_pool_and_lock_timeouts(monkeypatch):
     monkeypatch.setenv("COUNSEL_DB_POOL_SIZE", "4")
-    options = config.engine_options("postgresql+psycopg://counsel@db/counsel")
+    settings = config.read_environment()
+    options = config.engine_options("postgresql+psycopg://counsel@db/counsel", settings)
     assert (options["pool_size"], options["max_overflow"], options["pool_timeout"]) == (4, 10, 5)
     assert "lock_timeout=" in options["connect_args"]["options"]
     assert options["hide_parameters"] and options["pool_pre_ping"]
-    assert "pool_size" not in config.engine_options("sqlite:////tmp/counsel.db")
+    assert "pool_size" not in config.engine_options("sqlite:////tmp/counsel.db", settings)
 
 
 def test_admission_answers_503_when_the_database_cannot_serve_it(app, client, member, tmp_path):
